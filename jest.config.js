@@ -1,0 +1,24 @@
+/** Two projects: pure unit tests need no services; integration tests share one
+ * Temporal dev server and one PostgreSQL started by the global setup. */
+const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 60_000,
+  projects: [
+    {
+      displayName: 'unit',
+      transform,
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      displayName: 'integration',
+      transform,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // Runs only when an integration test is selected, so unit runs need no services.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      slowTestThreshold: 30,
+    },
+  ],
+};
