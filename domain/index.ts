@@ -1,0 +1,4 @@
+export * from './schemas';
+export * from './notes';
+export * from './hash';
+export * from './ruleset';

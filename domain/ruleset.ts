@@ -1,0 +1,173 @@
+/**
+ * Rules are data: the ICP, keyword lists, weights, thresholds, SLAs and nurture
+ * cadences live in a versioned ruleset validated here, so a manager can tune
+ * decisions without a code change and a bad file fails loudly at load.
+ */
+import { z } from 'zod';
+import defaultRulesetJson from './rulesets/default.json';
+import { canonicalJson, fnv1a64 } from './hash';
+import { LeadSourceSchema, OutcomeStatusSchema, PrimaryInterestSchema, TeamSchema, UrgencySchema } from './schemas';
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** '90s' | '15m' | '4h' | '14d' | '500ms' → milliseconds; durations are strings so tests can shrink them to seconds. */
+export function parseDuration(s: string): number {
+  const match = DURATION.exec(s.trim());
+  if (!match) throw new RangeError(`Invalid duration "${s}": use a whole number and a unit, e.g. 90s, 15m, 4h, 14d or 500ms`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+const Duration = z.string().regex(DURATION, { message: 'Expected a duration such as 90s, 15m, 4h, 14d or 500ms' });
+const Keywords = z.array(z.string().trim().toLowerCase().min(1)).min(1);
+const Points = z.number().min(0).max(100);
+const FitFlagCode = z.enum([
+  'invalid_email', 'free_mail', 'disposable_email', 'email_domain_mismatch', 'invalid_phone', 'title_inconsistent',
+  'student', 'job_seeker', 'vendor_pitch', 'competitor', 'out_of_territory', 'industry_outside_icp', 'size_outside_bands',
+  'no_role_relevance', 'no_decision_access',
+]);
+export type FitFlagCode = z.infer<typeof FitFlagCode>;
+
+const RoleGroup = z.strictObject({ id: z.string().min(1), keywords: Keywords, weight: Points });
+const SizeBand = z.strictObject({ id: z.string().min(1), min: z.int().min(1), max: z.int().min(1).optional(), weight: Points });
+const IntentRule = z.strictObject({ id: z.enum(['student', 'job_seeker', 'vendor_pitch']), keywords: Keywords });
+
+const RoutingRule = z.strictObject({
+  id: z.string().min(1),
+  team: TeamSchema,
+  urgency: UrgencySchema,
+  escalate: z.boolean(),
+  // Any one of these is enough to match...
+  match: z
+    .strictObject({
+      keywords: Keywords.optional(),
+      interests: z.array(PrimaryInterestSchema).min(1).optional(),
+      activeIncident: z.literal(true).optional(),
+    })
+    .optional(),
+  // ...and all of these must also hold.
+  require: z
+    .strictObject({ sources: z.array(LeadSourceSchema).min(1).optional(), minEmployees: z.int().min(1).optional() })
+    .optional(),
+});
+
+const BlockerStatus = z.enum(['unqualified', 'nurture', 'disqualified_for_now']);
+
+export const RulesetSchema = z
+  .strictObject({
+    version: z.string().trim().min(1).max(50),
+    icp: z.strictObject({
+      industries: z.array(z.string().trim().toLowerCase().min(1)).min(1),
+      industryAliases: z.record(z.string(), z.string()),
+      sizeBands: z.array(SizeBand).min(1),
+      regions: z.array(z.string().trim().toLowerCase().min(1)).min(1),
+      regionAliases: z.record(z.string(), z.string()),
+      regulations: Keywords,
+      technology: z.strictObject({ cloud: Keywords, identityProviders: Keywords, minEndpoints: z.int().min(0) }),
+    }),
+    roles: z.strictObject({
+      relevance: z.array(RoleGroup).min(1),
+      // Titles that rarely sign off or influence procurement (reference: "over-scoring leads that lack decision access").
+      limitedAccess: Keywords,
+      disqualifying: z.array(IntentRule),
+      placeholderTitles: Keywords,
+    }),
+    competitorDomains: z.array(z.string().trim().toLowerCase()),
+    hygiene: z.strictObject({
+      freeMailDomains: Keywords,
+      disposableDomains: Keywords,
+      phone: z.strictObject({ minDigits: z.int().min(1), maxDigits: z.int().min(1) }),
+    }),
+    fit: z.strictObject({ unqualifyingFlags: z.array(FitFlagCode) }),
+    needs: z.array(z.strictObject({ interest: PrimaryInterestSchema, keywords: Keywords })),
+    whyNowKeywords: Keywords,
+    nextQuarterKeywords: Keywords,
+    routing: z.strictObject({
+      // Evaluated in order; the first matching rule wins, so the order is the precedence.
+      rules: z.array(RoutingRule).min(1),
+      fallback: z.strictObject({ team: TeamSchema, urgency: UrgencySchema }),
+    }),
+    sla: z.strictObject({ urgent: Duration, high: Duration, standard: Duration, reminderFraction: z.number().gt(0).lt(1) }),
+    weights: z.strictObject({
+      fit: z.strictObject({ industry: Points, size: Points, region: Points, regulated: Points, technology: Points, role: Points }),
+      penalties: z.partialRecord(FitFlagCode, Points),
+      need: z.strictObject({
+        useCaseAlignment: Points, topicWording: Points, environmentDetail: Points, regulatedDriver: Points,
+        needConfirmed: Points, painIdentified: Points, desiredOutcome: Points, urgentEnvironments: Points,
+      }),
+      stage: z.strictObject({
+        activeIncident: Points, auditDate: Points, migrationDate: Points, targetDate: Points, whyNowWording: Points,
+        requestedTechnicalCall: Points, replied: Points, bookedMeeting: Points, attendedMeeting: Points, topicDownload: Points,
+        pageView: Points, newsletterClick: Points, genericDownload: Points,
+        discoveryTimeline: Points, decisionProcess: Points, economicBuyer: Points, nextMeeting: Points,
+      }),
+      total: z.strictObject({ fit: z.number().min(0).max(1), need: z.number().min(0).max(1), stage: z.number().min(0).max(1) }),
+    }),
+    caps: z.strictObject({
+      // Page views, newsletter clicks and topic-less downloads together never add more than this.
+      unreliableEngagement: Points,
+      // Interest without a why-now is not intent.
+      stageWithoutWhyNow: Points,
+      // A relevant title without decision access, until discovery maps the decision.
+      limitedAccessRole: Points,
+      limitedAccessTotal: Points,
+    }),
+    lifecycle: z.strictObject({
+      mql: z.strictObject({ minTotal: Points, minFit: Points }),
+      sql: z.strictObject({ requireNextMeeting: z.boolean() }),
+    }),
+    scoreBands: z.array(z.strictObject({ id: z.string().min(1), min: Points })).min(1),
+    scope: z.strictObject({ logsRequiredFor: z.array(PrimaryInterestSchema) }),
+    outcome: z.strictObject({
+      nurtureMinFit: Points,
+      blockerStatus: z.record(z.string(), BlockerStatus),
+    }),
+    engagement: z.strictObject({ responseWindow: Duration, noEngagementOutcome: z.enum(['disqualified_for_now', 'nurture']) }),
+    nurture: z.strictObject({
+      defaultCadence: Duration,
+      auditLeadTime: Duration,
+      migrationLeadTime: Duration,
+      minimumDelay: Duration,
+      maxCycles: z.int().min(1),
+      exhaustedOutcome: OutcomeStatusSchema.exclude(['qualified', 'nurture']),
+    }),
+  })
+  .superRefine((r, ctx) => {
+    const sum = r.weights.total.fit + r.weights.total.need + r.weights.total.stage;
+    if (Math.abs(sum - 1) > 1e-9) {
+      ctx.addIssue({ code: 'custom', path: ['weights', 'total'], message: `fit + need + stage must add up to 1 (got ${sum})` });
+    }
+    if (!r.scoreBands.some((b) => b.min === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['scoreBands'], message: 'One band must start at 0 so every score has a band' });
+    }
+  });
+export type Ruleset = z.infer<typeof RulesetSchema>;
+
+/** A ruleset that failed validation; the message lists every offending path. */
+export class RulesetError extends Error {
+  override readonly name = 'RulesetError';
+  constructor(readonly issues: readonly { path: string; message: string }[]) {
+    super(`Invalid ruleset: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
+}
+
+export function parseRuleset(input: unknown): Ruleset {
+  const result = RulesetSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new RulesetError(
+    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })),
+  );
+}
+
+const versions = new WeakMap<Ruleset, string>();
+
+/** `${version}+${contentHash}`: two files with the same label but different content never share a version id. */
+export function rulesetVersion(r: Ruleset): string {
+  const cached = versions.get(r);
+  if (cached) return cached;
+  const version = `${r.version}+${fnv1a64(canonicalJson(r))}`;
+  versions.set(r, version);
+  return version;
+}
+
+export const defaultRuleset: Ruleset = parseRuleset(defaultRulesetJson);
