@@ -69,6 +69,8 @@ export const RulesetSchema = z
       relevance: z.array(RoleGroup).min(1),
       // Titles that rarely sign off or influence procurement (reference: "over-scoring leads that lack decision access").
       limitedAccess: Keywords,
+      // A senior title combined with a limited-access one ("CISO intern") is inconsistent.
+      seniority: Keywords,
       disqualifying: z.array(IntentRule),
       placeholderTitles: Keywords,
     }),
@@ -89,7 +91,8 @@ export const RulesetSchema = z
     }),
     sla: z.strictObject({ urgent: Duration, high: Duration, standard: Duration, reminderFraction: z.number().gt(0).lt(1) }),
     weights: z.strictObject({
-      fit: z.strictObject({ industry: Points, size: Points, region: Points, regulated: Points, technology: Points, role: Points }),
+      // Role relevance points come from the matching group in `roles.relevance`.
+      fit: z.strictObject({ industry: Points, size: Points, region: Points, regulated: Points, technology: Points }),
       penalties: z.partialRecord(FitFlagCode, Points),
       need: z.strictObject({
         useCaseAlignment: Points, topicWording: Points, environmentDetail: Points, regulatedDriver: Points,
