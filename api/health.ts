@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { pendingMigrations } from '../db/migrate';
+
+export interface HealthDeps {
+  temporal: Client;
+  namespace: string;
+  pool: Pool;
+}
+
+type Check = { ok: boolean; detail?: string };
+
+async function timed(check: () => Promise<Check>, timeoutMs = 3_000): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Check>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+  });
+  try {
+    return await Promise.race([check().catch((error: Error) => ({ ok: false, detail: error.message })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `/healthz`: the process answers. `/readyz`: Temporal, its namespace, Postgres and the schema are all usable. */
+export function healthRouter(deps: HealthDeps): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const [temporal, postgres, migrations] = await Promise.all([
+      timed(async () => {
+        await deps.temporal.workflowService.describeNamespace({ namespace: deps.namespace });
+        return { ok: true, detail: `namespace ${deps.namespace}` };
+      }),
+      timed(async () => {
+        await deps.pool.query('SELECT 1');
+        return { ok: true };
+      }),
+      timed(async () => {
+        const pending = await pendingMigrations(deps.pool);
+        return pending.length === 0 ? { ok: true } : { ok: false, detail: `pending: ${pending.join(', ')}` };
+      }),
+    ]);
+    const checks = { temporal, postgres, migrations };
+    const ready = Object.values(checks).every((c) => c.ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+  return router;
+}

@@ -1,0 +1,27 @@
+/** Production API entrypoint: external Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL). */
+import { loadConfig } from '../config/config';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { createLogger } from '../platform/logger';
+import { startApi } from './server';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL, { component: 'api' });
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required to run the API on its own (`npm start` runs everything with embedded services).');
+  const pool = createPool(config.DATABASE_URL, 20);
+  await migrate(pool);
+  const api = await startApi(config, { address: config.TEMPORAL_ADDRESS ?? 'localhost:7233', pool, log });
+  const shutdown = async () => {
+    await api.stop();
+    await pool.end();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

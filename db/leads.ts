@@ -1,0 +1,128 @@
+import type { Pool, PoolClient } from 'pg';
+import type { LeadIntake, Outcome, HandoffChecklist } from '../domain';
+import type { LeadEvent, LeadView } from '../domain/lead-view';
+import { leadEventKey } from '../workflows/ids';
+import { inTransaction } from './tx';
+
+type Queryable = Pool | PoolClient;
+
+/** The read-model columns a view maps to; one place, so every writer agrees. */
+function snapshotParams(view: LeadView): unknown[] {
+  const lastSeq = view.events.at(-1)?.seq ?? -1;
+  return [
+    view.leadId,
+    view.stage,
+    view.lifecycle,
+    view.route?.team ?? null,
+    view.owner,
+    view.route?.escalated ?? false,
+    view.sla?.dueAt ?? null,
+    view.scores ? JSON.stringify(view.scores) : null,
+    view.scores ? Math.round(view.scores.total) : null,
+    view.route ? JSON.stringify(view.route) : null,
+    view.outcome?.status ?? null,
+    view.outcome ? JSON.stringify(view.outcome) : null,
+    view.nurture?.reengageAt ?? null,
+    view.cycle,
+    view.rulesetVersion,
+    view.updatedAt,
+    lastSeq,
+    JSON.stringify(view),
+  ];
+}
+
+const UPDATE_SNAPSHOT = `
+  UPDATE leads SET
+    stage_entered_at = CASE WHEN stage <> $2 THEN $16::timestamptz ELSE stage_entered_at END,
+    stage = $2, lifecycle = $3, team = $4, owner_rep_id = $5, escalated = $6, sla_due_at = $7,
+    scores = $8, score_total = $9, route = $10, outcome_status = $11, outcome = $12,
+    nurture_reengage_at = $13, nurture_cycle = $14, ruleset_version = $15, updated_at = $16,
+    last_event_seq = $17, view = $18
+  WHERE lead_id = $1 AND last_event_seq <= $17`;
+
+async function writeSnapshot(client: Queryable, view: LeadView): Promise<void> {
+  await client.query(UPDATE_SNAPSHOT, snapshotParams(view));
+}
+
+/** Appends audit events; the event key makes a retried write a no-op. */
+export async function appendEvents(client: Queryable, leadId: string, events: LeadEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await client.query(
+    `INSERT INTO lead_events (lead_id, event_key, type, stage, data, reasons, occurred_at, actor)
+     SELECT $1, e.key, e.type, e.stage, e.data, e.reasons, e.at, e.actor
+     FROM jsonb_to_recordset($2::jsonb) AS e(key text, type text, stage text, data jsonb, reasons jsonb, at timestamptz, actor text)
+     ON CONFLICT (event_key) DO NOTHING`,
+    [
+      leadId,
+      JSON.stringify(
+        events.map((e) => ({
+          key: leadEventKey(leadId, e.seq),
+          type: e.type,
+          stage: e.stage,
+          data: e.data ?? {},
+          reasons: e.reasons ?? [],
+          at: e.at,
+          actor: e.actor ?? null,
+        })),
+      ),
+    ],
+  );
+}
+
+export interface RecordLeadInput {
+  leadId: string;
+  intake: LeadIntake;
+  view: LeadView;
+  events: LeadEvent[];
+}
+
+export function insertLead(pool: Pool, input: RecordLeadInput): Promise<void> {
+  const { leadId, intake, view } = input;
+  return inTransaction(pool, async (client) => {
+    await client.query(
+      `INSERT INTO leads (lead_id, contact_email, company_domain, company_name, source, primary_interest, intake, stage, created_at, stage_entered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+       ON CONFLICT (lead_id) DO NOTHING`,
+      [leadId, intake.contact.email, intake.domain, intake.companyName, intake.source, intake.primaryInterest, JSON.stringify(intake), view.stage, view.createdAt],
+    );
+    await writeSnapshot(client, view);
+    await appendEvents(client, leadId, input.events);
+  });
+}
+
+export interface RecordStageInput {
+  leadId: string;
+  view: LeadView;
+  events: LeadEvent[];
+}
+
+export function updateLead(pool: Pool, input: RecordStageInput): Promise<void> {
+  return inTransaction(pool, async (client) => {
+    await writeSnapshot(client, input.view);
+    await appendEvents(client, input.leadId, input.events);
+  });
+}
+
+export interface RecordOutcomeInput extends RecordStageInput {
+  cycle: number;
+  outcome: Outcome;
+  handoff: HandoffChecklist | null;
+}
+
+/** Exactly one outcome row per lead and cycle, however often the activity is retried. */
+export function insertOutcome(pool: Pool, input: RecordOutcomeInput): Promise<void> {
+  const { leadId, cycle, outcome } = input;
+  return inTransaction(pool, async (client) => {
+    await client.query(
+      `INSERT INTO lead_outcomes (lead_id, cycle, status, reasons, note, next_action, handoff, decided_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (lead_id, cycle) DO NOTHING`,
+      [leadId, cycle, outcome.status, JSON.stringify(outcome.reasons), outcome.note, outcome.nextAction,
+        input.handoff ? JSON.stringify(input.handoff) : null, input.view.updatedAt],
+    );
+    // The lead no longer counts against its owner's capacity.
+    await client.query('UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle <= $2', [leadId, cycle]);
+    await writeSnapshot(client, input.view);
+    await appendEvents(client, leadId, input.events);
+  });
+}

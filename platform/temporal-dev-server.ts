@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { leadSearchAttributes } from '../workflows/search-attributes';
+import type { TemporalCli } from './temporal-cli';
+
+export interface DevServerOptions {
+  cli: TemporalCli;
+  /** SQLite file the server persists to; omit for an in-memory server. */
+  dbFile?: string;
+  ip?: string;
+  port: number;
+  uiPort?: number;
+  namespace: string;
+  /** Trade power-cut safety for speed (tests): WAL journal, no fsync. */
+  fastSqlite?: boolean;
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningDevServer {
+  address: string;
+  stop(): Promise<void>;
+}
+
+const cliTypeNames = { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' } as const;
+
+/** The dynamic config the SDK's own launcher passes, so Updates work on the dev server. */
+const dynamicConfig = [
+  'frontend.enableUpdateWorkflowExecution=true',
+  'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+  'frontend.workerVersioningRuleAPIs=true',
+  'system.forceSearchAttributesCacheRefreshOnRead=true',
+];
+
+function searchAttributeArgs(): string[] {
+  return leadSearchAttributes.flatMap((key) => {
+    const type = cliTypeNames[key.type as keyof typeof cliTypeNames];
+    return ['--search-attribute', `${key.name}=${type}`];
+  });
+}
+
+export function devServerArgs(options: DevServerOptions): string[] {
+  const args = ['server', 'start-dev', '--ip', options.ip ?? '127.0.0.1', '--port', String(options.port)];
+  args.push('--namespace', options.namespace, '--log-level', 'warn');
+  args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.fastSqlite) args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off');
+  args.push(...searchAttributeArgs());
+  for (const value of dynamicConfig) args.push('--dynamic-config-value', value);
+  return args;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until the namespace answers, with our own deadline (a loaded CI needs more than 5 s). */
+export async function waitForTemporal(address: string, namespace: string, timeoutMs: number, exited?: () => string | undefined) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const exit = exited?.();
+    if (exit) throw new Error(`Temporal dev server exited before it was ready (${exit}).`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      lastError = error;
+      await sleep(250);
+    }
+  }
+  throw new Error(`Temporal at ${address} not ready after ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function startFromBinary(binary: string, options: DevServerOptions): Promise<RunningDevServer> {
+  if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  const log = options.log ?? (() => undefined);
+  const child = spawn(binary, devServerArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let exitDescription: string | undefined;
+  child.once('exit', (code, signal) => (exitDescription = `code ${code ?? signal}`));
+  child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
+  child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
+  const address = `${options.ip ?? '127.0.0.1'}:${options.port}`;
+  try {
+    await waitForTemporal(address, options.namespace, options.readyTimeoutMs ?? 60_000, () => exitDescription);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { address, stop: () => stopChild(child) };
+}
+
+/** Last resort for machines with internet and no CLI: the SDK downloads and runs the server. */
+async function startFromSdkDownload(options: DevServerOptions): Promise<RunningDevServer> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: options.ip ?? '127.0.0.1',
+      port: options.port,
+      namespace: options.namespace,
+      ui: Boolean(options.uiPort),
+      uiPort: options.uiPort,
+      dbFilename: options.dbFile,
+      searchAttributes: leadSearchAttributes,
+    },
+  });
+  return { address: env.address, stop: () => env.teardown() };
+}
+
+/** Starts `temporal server start-dev` ourselves and waits until its namespace answers. */
+export function startTemporalDevServer(options: DevServerOptions): Promise<RunningDevServer> {
+  return options.cli.kind === 'binary' ? startFromBinary(options.cli.path, options) : startFromSdkDownload(options);
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm start`: the whole LeadGate stack on one machine with embedded defaults —
+ * Temporal dev server (persisted under DATA_DIR), PostgreSQL (DATABASE_URL or
+ * embedded under DATA_DIR), the worker and the API. Ctrl-C stops all of it.
+ */
+import path from 'node:path';
+import { Runtime } from '@temporalio/worker';
+import { startApi } from '../api/server';
+import { loadConfig, type Config } from '../config/config';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { seedDemoReps } from '../db/seed';
+import { startEmbeddedPostgres } from '../platform/embedded-postgres';
+import { createLogger, type Logger } from '../platform/logger';
+import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
+import { startTemporalDevServer } from '../platform/temporal-dev-server';
+import { startWorker } from '../worker/run';
+
+type Stop = () => Promise<void>;
+
+async function startTemporal(config: Config, log: Logger, stops: Stop[]): Promise<string> {
+  if (config.TEMPORAL_ADDRESS) return config.TEMPORAL_ADDRESS;
+  const cli = await resolveTemporalCli({ log: (line) => log.info(line) });
+  log.info({ cli: describeCli(cli) }, 'starting Temporal dev server');
+  const server = await startTemporalDevServer({
+    cli,
+    dbFile: path.resolve(config.DATA_DIR, 'temporal.db'),
+    port: config.TEMPORAL_DEV_PORT,
+    uiPort: config.TEMPORAL_UI_PORT,
+    namespace: config.TEMPORAL_NAMESPACE,
+    readyTimeoutMs: 120_000,
+  });
+  stops.push(server.stop);
+  log.info({ address: server.address, ui: `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` }, 'Temporal ready');
+  return server.address;
+}
+
+async function startPostgres(config: Config, log: Logger, stops: Stop[]): Promise<string> {
+  if (config.DATABASE_URL) return config.DATABASE_URL;
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.resolve(config.DATA_DIR, 'postgres'),
+    port: config.EMBEDDED_PG_PORT,
+    database: 'leadgate',
+  });
+  stops.push(pg.stop);
+  log.info({ port: config.EMBEDDED_PG_PORT }, 'embedded PostgreSQL ready');
+  return pg.url;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL, { component: 'stack' });
+  // This process owns shutdown order: API first, then worker, then the services.
+  Runtime.install({ shutdownSignals: [] });
+  const stops: Stop[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error) => log.error({ err: error }, 'stop failed'));
+  };
+  try {
+    const [address, databaseUrl] = await Promise.all([startTemporal(config, log, stops), startPostgres(config, log, stops)]);
+    const pool = createPool(databaseUrl, config.WORKER_MAX_CONCURRENT_ACTIVITIES + 20);
+    stops.push(() => pool.end());
+    await migrate(pool);
+    if (config.SEED_DEMO_DATA && (await seedDemoReps(pool))) log.info('seeded the demo team of reps');
+    const worker = await startWorker(config, { address, pool, log });
+    stops.push(worker.stop);
+    const api = await startApi(config, { address, pool, log });
+    stops.push(api.stop);
+    log.info({ api: api.url }, `LeadGate is ready: ${api.url}/readyz`);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping LeadGate');
+    void stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
