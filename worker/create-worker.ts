@@ -1,0 +1,33 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities';
+import { LEAD_TASK_QUEUE } from '../workflows/ids';
+
+export interface LeadWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  pool: Pool;
+  taskQueue?: string;
+  /** Production: the prebuilt bundle. Tests: a bundle made once per file. */
+  workflowBundle: WorkerOptions['workflowBundle'];
+  pinnedRulesetVersion?: string;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxCachedWorkflows?: number;
+  /** Tests shorten the sticky-queue timeout so a replacement worker takes over quickly. */
+  stickyQueueScheduleToStartTimeout?: WorkerOptions['stickyQueueScheduleToStartTimeout'];
+}
+
+export function createLeadWorker(options: LeadWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? LEAD_TASK_QUEUE,
+    workflowBundle: options.workflowBundle,
+    activities: createActivities({ pool: options.pool, pinnedRulesetVersion: options.pinnedRulesetVersion }),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
+    maxCachedWorkflows: options.maxCachedWorkflows,
+    stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout,
+    // Let in-flight activities (each a short database write) finish on shutdown.
+    shutdownGraceTime: '10s',
+  });
+}

@@ -1,0 +1,57 @@
+import type { Pool } from 'pg';
+import { deliverDueNotifications, type Deliver } from '../db/outbox';
+import type { Logger } from '../platform/logger';
+
+export interface DispatcherOptions {
+  pool: Pool;
+  log: Logger;
+  intervalMs: number;
+  /** POST each message as JSON here; unset, messages are delivered to the log. */
+  webhookUrl?: string;
+}
+
+export function webhookDelivery(url: string): Deliver {
+  return async (notification) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': notification.messageKey },
+      body: JSON.stringify(notification),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+  };
+}
+
+/** Delivers the notification outbox in the background until stopped; one bad batch never stops the loop. */
+export function startNotificationDispatcher(options: DispatcherOptions): { stop(): Promise<void> } {
+  const { pool, log, intervalMs } = options;
+  const deliver: Deliver = options.webhookUrl
+    ? webhookDelivery(options.webhookUrl)
+    : async (n) => log.info({ kind: n.kind, leadId: n.leadId, rep: n.recipientRepId, team: n.recipientTeam }, 'notification');
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const tick = async () => {
+    try {
+      const { delivered, failed } = await deliverDueNotifications(pool, deliver);
+      if (failed > 0) log.warn({ delivered, failed }, 'notification delivery failures; will retry with backoff');
+    } catch (error) {
+      log.error({ err: error }, 'notification dispatcher batch failed');
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick().finally(schedule);
+    }, intervalMs);
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { NativeConnection } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import type { Config } from '../config/config';
+import type { Logger } from '../platform/logger';
+import { createLeadWorker } from './create-worker';
+import { startNotificationDispatcher } from './notification-dispatcher';
+
+export interface RunningWorker {
+  /** Settles when the worker has stopped (after `stop()` or a fatal error). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the lead worker on the prebuilt bundle plus the notification dispatcher. */
+export async function startWorker(config: Config, deps: { address: string; pool: Pool; log: Logger }): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: deps.address });
+  const worker = await createLeadWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    pool: deps.pool,
+    workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH },
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+  });
+  const dispatcher = startNotificationDispatcher({
+    pool: deps.pool,
+    log: deps.log,
+    intervalMs: config.NOTIFY_POLL_INTERVAL_MS,
+    webhookUrl: config.NOTIFY_WEBHOOK_URL,
+  });
+  const done = worker.run().finally(async () => {
+    await dispatcher.stop();
+    await connection.close();
+  });
+  deps.log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+  return {
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** The one task queue lead workflows and their activities run on. */
+export const LEAD_TASK_QUEUE = 'lead-qualification';
+
+/**
+ * A lead's workflow id is its lead id (derived from the normalised contact email
+ * and company domain), so a duplicate start can never fork a second workflow.
+ */
+export function leadWorkflowId(leadId: string): string {
+  return leadId;
+}
+
+/** Keys that make activity writes idempotent under retry. */
+export const leadEventKey = (leadId: string, seq: number) => `${leadId}:event:${seq}`;
+export const notificationKey = (leadId: string, cycle: number, kind: string) => `${leadId}:${cycle}:${kind}`;

@@ -1,0 +1,57 @@
+/**
+ * The lead workflow's wire contract: every Update, Signal and Query, defined
+ * once. The API and tests import these constants; nobody spells a wire name.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  CommercialFindings,
+  Discovery,
+  DisqualifyRequest,
+  EngagementEvent,
+  LeadIntake,
+  ScopeFindings,
+} from '../domain/schemas';
+import type { LeadView } from '../domain/lead-view';
+
+/** Who is asking: reps may act on their own leads only; managers on any. */
+export interface Actor {
+  role: 'rep' | 'manager';
+  repId?: string;
+}
+
+/** A rep action: the caller's identity travels with the payload so the validator can check ownership. */
+export interface RepCommand<T> {
+  actor: Actor;
+  payload: T;
+}
+
+export interface InboundSubmission {
+  submissionId: string;
+  receivedAt: string;
+  intake: LeadIntake;
+}
+
+export interface LeadWorkflowInput {
+  leadId: string;
+  /** The submission that started the lead; its signal-with-start copy is not a resubmission. */
+  submission: InboundSubmission;
+}
+
+export const submitDiscoveryUpdate = defineUpdate<LeadView, [RepCommand<Discovery>]>('submitDiscovery');
+export const submitScopeUpdate = defineUpdate<LeadView, [RepCommand<ScopeFindings>]>('submitScope');
+export const submitCommercialUpdate = defineUpdate<LeadView, [RepCommand<CommercialFindings>]>('submitCommercial');
+export const disqualifyUpdate = defineUpdate<LeadView, [RepCommand<DisqualifyRequest>]>('disqualify');
+
+export const recordEngagementSignal = defineSignal<[EngagementEvent]>('recordEngagement');
+export const reengageNowSignal = defineSignal<[{ requestedBy: string }]>('reengageNow');
+export const submitInboundSignal = defineSignal<[InboundSubmission]>('submitInbound');
+
+export const getLeadStateQuery = defineQuery<LeadView>('getLeadState');
+
+/** Failure types an Update validator or handler raises; the API maps them to HTTP statuses. */
+export const RejectionType = {
+  wrongStage: 'WrongStage',
+  invalidPayload: 'InvalidPayload',
+  notOwner: 'NotOwner',
+} as const;
+export type RejectionType = (typeof RejectionType)[keyof typeof RejectionType];
