@@ -1,0 +1,53 @@
+/**
+ * Typed operations on lead workflows from outside them: what the API routers,
+ * the benchmark and the integration tests use. Wire names and ids come from the
+ * workflow's own constants, never from strings here.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { leadIdFor, type LeadIntake } from '../domain';
+import type { LeadView } from '../domain/lead-view';
+import { leadQualificationWorkflow } from '../workflows/lead-qualification';
+import { leadWorkflowId } from '../workflows/ids';
+import { getLeadStateQuery, submitInboundSignal, type InboundSubmission } from '../workflows/messages';
+import { LeadStage } from '../workflows/search-attributes';
+
+export interface SubmittedLead {
+  leadId: string;
+  /** False when the lead had already finished: the submission is recorded nowhere new. */
+  reachedWorkflow: boolean;
+}
+
+/**
+ * Starts the lead's workflow, or hands the submission to the one already
+ * running (signal-with-start, atomic on the server). The workflow id is derived
+ * from the contact email and company domain, so a duplicate can never fork a
+ * second workflow; a lead that already finished is not started again.
+ */
+export async function submitLead(temporal: Client, taskQueue: string, intake: LeadIntake, leadId = leadIdFor(intake.contact.email, intake.domain)): Promise<SubmittedLead> {
+  const submission: InboundSubmission = { submissionId: randomUUID(), receivedAt: new Date().toISOString(), intake };
+  try {
+    await temporal.workflow.signalWithStart(leadQualificationWorkflow, {
+      workflowId: leadWorkflowId(leadId),
+      taskQueue,
+      args: [{ leadId, submission }],
+      signal: submitInboundSignal,
+      signalArgs: [submission],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: LeadStage, value: 'captured' }],
+    });
+    return { leadId, reachedWorkflow: true };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { leadId, reachedWorkflow: false };
+    throw error;
+  }
+}
+
+export function leadHandle(temporal: Client, leadId: string) {
+  return temporal.workflow.getHandle<typeof leadQualificationWorkflow>(leadWorkflowId(leadId));
+}
+
+/** The live state of a running (or recently closed) lead. */
+export function queryLeadState(temporal: Client, leadId: string): Promise<LeadView> {
+  return leadHandle(temporal, leadId).query(getLeadStateQuery);
+}

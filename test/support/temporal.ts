@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createLeadWorker, type LeadWorkerOptions } from '../../worker/create-worker';
+import { projectRoot } from '../../platform/project-root';
+import path from 'node:path';
+import { testServices } from './services';
+
+let runtimeInstalled = false;
+
+/** Quiet SDK logs unless a test is being debugged. */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+}
+
+/** Connects to the dev server started by the global setup. */
+export async function connectTestEnv(): Promise<TestWorkflowEnvironment> {
+  installRuntime();
+  return TestWorkflowEnvironment.createFromExistingServer({ address: testServices().temporalAddress, namespace: 'default' });
+}
+
+/** Bundle once per test file: webpack is the slow part of starting a worker. */
+export function bundleLeadWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  installRuntime();
+  return bundleWorkflowCode({
+    workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'),
+    logger: new DefaultLogger('WARN'),
+  });
+}
+
+export const uniqueTaskQueue = (name: string) => `test-${name}-${randomUUID()}`;
+
+export interface TestWorkerOptions extends Partial<Omit<LeadWorkerOptions, 'connection' | 'pool' | 'workflowBundle'>> {
+  env: TestWorkflowEnvironment;
+  pool: Pool;
+  bundle: WorkflowBundleWithSourceMap;
+  taskQueue: string;
+}
+
+export function createTestWorker(options: TestWorkerOptions): Promise<Worker> {
+  return createLeadWorker({
+    connection: options.env.nativeConnection,
+    namespace: options.env.namespace ?? 'default',
+    pool: options.pool,
+    taskQueue: options.taskQueue,
+    workflowBundle: options.bundle,
+    pinnedRulesetVersion: options.pinnedRulesetVersion,
+    stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout,
+  });
+}

@@ -1,0 +1,67 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { devServerArgs } from '../../../platform/temporal-dev-server';
+import { resolveTemporalCli } from '../../../platform/temporal-cli';
+
+function executable(dir: string, name: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  writeFileSync(file, '#!/bin/sh\nexit 0\n');
+  chmodSync(file, 0o755);
+  return file;
+}
+
+describe('finding the Temporal CLI', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'leadgate-cli-'));
+  const explicit = executable(path.join(root, 'explicit'), 'temporal-custom');
+  const onPath = executable(path.join(root, 'path-bin'), 'temporal');
+  const toolsDir = path.join(root, 'tools');
+  const local = executable(path.join(toolsDir, 'bin'), 'temporal');
+  const emptyTools = path.join(root, 'no-tools');
+  const silent = () => undefined;
+
+  it.each([
+    ['TEMPORAL_CLI_PATH first', { TEMPORAL_CLI_PATH: explicit, PATH: path.dirname(onPath), LEADGATE_TOOLS_DIR: toolsDir }, explicit, 'TEMPORAL_CLI_PATH'],
+    ['then `temporal` on PATH', { PATH: path.dirname(onPath), LEADGATE_TOOLS_DIR: toolsDir }, onPath, 'PATH'],
+    ['then the project build', { PATH: '/nonexistent', LEADGATE_TOOLS_DIR: toolsDir }, local, 'project build'],
+  ])('%s', async (_name, env, expectedPath, expectedSource) => {
+    await expect(resolveTemporalCli({ env, log: silent })).resolves.toEqual({ kind: 'binary', path: expectedPath, source: expectedSource });
+  });
+
+  it('falls back to the SDK download, saying what to install, when there is no binary and no Go', async () => {
+    const lines: string[] = [];
+    const cli = await resolveTemporalCli({ env: { PATH: '/nonexistent', LEADGATE_TOOLS_DIR: emptyTools }, log: (l) => lines.push(l) });
+    expect(cli).toEqual({ kind: 'sdk-download' });
+    expect(lines.join('\n')).toMatch(/install Go .*or the Temporal CLI, or set TEMPORAL_CLI_PATH/);
+  });
+
+  it('refuses a TEMPORAL_CLI_PATH that is not executable, naming it', async () => {
+    await expect(resolveTemporalCli({ env: { TEMPORAL_CLI_PATH: path.join(root, 'missing') }, log: silent })).rejects.toThrow(
+      /TEMPORAL_CLI_PATH=.*missing is not an executable/,
+    );
+  });
+});
+
+describe('dev server command line', () => {
+  const args = devServerArgs({ cli: { kind: 'sdk-download' }, port: 7999, namespace: 'default', dbFile: '/tmp/t.db', fastSqlite: true });
+  const pairs = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+
+  it('registers every LeadGate search attribute with its type', () => {
+    expect(pairs('--search-attribute')).toEqual([
+      'LeadStage=Keyword', 'LeadTeam=Keyword', 'LeadOutcome=Keyword', 'LeadScore=Int', 'LeadOwner=Keyword', 'LeadReengageAt=Datetime',
+    ]);
+  });
+
+  it('enables Updates the way the SDK launcher does', () => {
+    expect(pairs('--dynamic-config-value')).toEqual(
+      expect.arrayContaining(['frontend.enableUpdateWorkflowExecution=true', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true']),
+    );
+  });
+
+  it('persists to the SQLite file with WAL pragmas when asked, and runs headless without a UI port', () => {
+    expect(pairs('--db-filename')).toEqual(['/tmp/t.db']);
+    expect(pairs('--sqlite-pragma')).toEqual(['journal_mode=wal', 'synchronous=off']);
+    expect(args).toContain('--headless');
+  });
+});
