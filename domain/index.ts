@@ -5,3 +5,8 @@ export * from './ruleset';
 export * from './fit';
 export * from './score';
 export * from './route';
+export * from './evaluate';
+export * from './outcome';
+export * from './nurture';
+export * from './handoff';
+export * from './simulate';
