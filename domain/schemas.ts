@@ -52,7 +52,20 @@ export const DomainSchema = z
   .transform(normaliseDomain)
   .refine((d) => DOMAIN_SHAPE.test(d), { message: 'Enter the company website domain, e.g. acme.com' });
 
-const isoDate = z.iso.date({ message: 'Use an ISO date, e.g. 2026-03-31' });
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar day (2026-02-30 is refused), checked without `Date`, which the workflow sandbox replaces. */
+export function isCalendarDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return daysInMonth !== undefined && day >= 1 && day <= daysInMonth;
+}
+
+// Not z.iso.date(): inside the Temporal workflow sandbox it rejects every string as "expected date".
+const isoDate = z.string().refine(isCalendarDate, { message: 'Use an ISO date, e.g. 2026-03-31' });
 const isoDateTime = z.iso.datetime({ offset: true, message: 'Use an ISO date-time with offset, e.g. 2026-03-31T09:00:00Z' });
 
 export const PrimaryInterestSchema = z.enum(['incident_response', 'monitoring', 'vulnerability_management', 'iam', 'compliance', 'other']);
