@@ -25,8 +25,9 @@ export function createLeadWorker(options: LeadWorkerOptions): Promise<Worker> {
     workflowBundle: options.workflowBundle,
     activities: createActivities({ pool: options.pool, pinnedRulesetVersion: options.pinnedRulesetVersion }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
-    maxCachedWorkflows: options.maxCachedWorkflows,
-    stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout,
+    // The SDK rejects explicit undefined for its defaults, so pass only what was given.
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.stickyQueueScheduleToStartTimeout ? { stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout } : {}),
     // Let in-flight activities (each a short database write) finish on shutdown.
     shutdownGraceTime: '10s',
   });

@@ -29,9 +29,9 @@ import {
   evaluateDiscovery,
   evaluateScope,
   handoffChecklist,
-  nextReengageAt,
   outcomeForDisqualify,
   parseDuration,
+  planReengagement,
   routeLead,
   scoreLead,
   type Outcome,
@@ -361,7 +361,7 @@ class LeadRun {
   private async applyScope(scope: z.infer<typeof ScopeSchema>, actor: Actor): Promise<LeadView> {
     const { ruleset } = this.ruleset();
     this.s.scope = scope;
-    const evaluation = evaluateScope(scope, ruleset);
+    const evaluation = evaluateScope(scope, ruleset, { intake: this.s.intake, discovery: this.s.discovery });
     this.s.scopeEval = evaluation;
     this.event('scope_submitted', { verdict: evaluation.verdict, missing: evaluation.missing }, evaluation.reasons, actorName(actor));
     if (evaluation.verdict === 'stop') return this.decideAndShow(decideOutcome({ trigger: 'evaluation', ...this.outcomeContext() }));
@@ -408,13 +408,10 @@ class LeadRun {
     if (outcome.status === 'qualified' && this.s.discovery) {
       view.handoff = handoffChecklist(this.s.intake, this.s.discovery, this.s.scope, this.s.commercial);
     }
-    if (nurturing) {
-      const reengageAt = nextReengageAt(this.s.intake, this.ruleset().ruleset, new Date(), view.cycle, this.s.discovery);
-      view.nurture = { reengageAt, cycle: view.cycle };
-    } else {
-      view.nurture = null;
-    }
+    const plan = nurturing ? planReengagement(this.s.intake, this.ruleset().ruleset, new Date(), view.cycle, this.s.discovery) : null;
+    view.nurture = plan ? { reengageAt: plan.at, cycle: view.cycle } : null;
     this.event('outcome_decided', { status: outcome.status, nextAction: outcome.nextAction }, outcome.reasons);
+    if (plan) this.event('nurture_scheduled', { reengageAt: plan.at }, plan.reasons);
     this.enter(nurturing ? 'nurture' : 'outcome');
     this.syncSearchAttributes();
     await Promise.all([
