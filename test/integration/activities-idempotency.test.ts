@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { createActivities } from '../../activities';
+import { upsertRep } from '../../db/reps';
+import type { LeadView } from '../../domain/lead-view';
+import { testPool } from '../support/db';
+import { inboundLead } from '../support/intake';
+
+/** Every activity runs twice here, as a retry after a lost response would: the second attempt must write nothing new. */
+let pool: Pool;
+let activities: ReturnType<typeof createActivities>;
+
+beforeAll(() => {
+  pool = testPool();
+  activities = createActivities({ pool });
+});
+afterAll(() => pool.end());
+
+function view(leadId: string, overrides: Partial<LeadView> = {}): LeadView {
+  const now = new Date().toISOString();
+  return {
+    leadId, companyName: 'Acme', domain: 'acme.com', stage: 'fit_check', lifecycle: 'lead', cycle: 0, scores: null, fitFlags: [],
+    route: null, owner: null, sla: null, outcome: null, handoff: null, nurture: null, rulesetVersion: 'v1', createdAt: now, updatedAt: now,
+    events: [], ...overrides,
+  };
+}
+
+const event = (seq: number, type: string) => ({ seq, type, stage: 'fit_check' as const, at: new Date().toISOString() });
+const count = async (sql: string, params: unknown[]) => (await pool.query<{ n: number }>(sql, params)).rows[0]!.n;
+
+it('recordLead and recordStage write each event once, and a late retry never overwrites newer state', async () => {
+  const leadId = `lead_${randomUUID()}`;
+  const intake = inboundLead();
+  const first = { leadId, intake, view: view(leadId, { events: [event(0, 'captured')] }), events: [event(0, 'captured')] };
+  await activities.recordLead(first);
+  await activities.recordLead(first);
+  const routed = view(leadId, { stage: 'awaiting_discovery', owner: 'rep-x', events: [event(0, 'captured'), event(1, 'routed')] });
+  await activities.recordStage({ leadId, view: routed, events: [event(1, 'routed')] });
+  await activities.recordStage({ leadId, view: routed, events: [event(1, 'routed')] });
+  // A retry of an older write arriving late.
+  await activities.recordStage({ leadId, view: view(leadId, { stage: 'fit_check', events: [event(0, 'captured')] }), events: [event(0, 'captured')] });
+
+  expect(await count('SELECT count(*)::int AS n FROM leads WHERE lead_id = $1', [leadId])).toBe(1);
+  expect(await count('SELECT count(*)::int AS n FROM lead_events WHERE lead_id = $1', [leadId])).toBe(2);
+  const row = await pool.query('SELECT stage, owner_rep_id FROM leads WHERE lead_id = $1', [leadId]);
+  expect(row.rows[0]).toEqual({ stage: 'awaiting_discovery', owner_rep_id: 'rep-x' });
+});
+
+it('assignRep returns the same rep for a retried (lead, cycle) and rotates across leads', async () => {
+  const team = 'iam';
+  const reps = [`iam-rr-${randomUUID()}`, `iam-rr-${randomUUID()}`].sort();
+  for (const repId of reps) await upsertRep(pool, { repId, name: repId, email: null, team, capacity: 100, isTeamLead: false });
+  const leads = [`lead_${randomUUID()}`, `lead_${randomUUID()}`];
+  for (const leadId of leads) await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [] });
+
+  const a1 = await activities.assignRep({ leadId: leads[0]!, cycle: 0, team });
+  const a1again = await activities.assignRep({ leadId: leads[0]!, cycle: 0, team });
+  const a2 = await activities.assignRep({ leadId: leads[1]!, cycle: 0, team });
+
+  expect(a1again.repId).toBe(a1.repId);
+  expect(a2.repId).not.toBe(a1.repId);
+  expect(await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = ANY($1)', [leads])).toBe(2);
+});
+
+it('assignRep skips a rep at capacity for one with room', async () => {
+  const team = 'outbound_multithread';
+  const full = `om-full-${randomUUID()}`;
+  const roomy = `om-roomy-${randomUUID()}`;
+  await upsertRep(pool, { repId: full, name: 'Full', email: null, team, capacity: 0, isTeamLead: false });
+  await upsertRep(pool, { repId: roomy, name: 'Roomy', email: null, team, capacity: 1000, isTeamLead: false });
+  const leadId = `lead_${randomUUID()}`;
+  await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [] });
+  const assignment = await activities.assignRep({ leadId, cycle: 0, team });
+  expect(assignment.repId).not.toBe(full);
+  expect(assignment.reasons[0]).toMatchObject({ code: 'assigned_round_robin', rule: 'assignment.round_robin' });
+});
+
+it('notify queues one message per key, plus one copy for a cc recipient', async () => {
+  const leadId = `lead_${randomUUID()}`;
+  const input = { leadId, cycle: 0, kind: 'urgent_lead_assigned', recipientRepId: 'ir-a', recipientTeam: 'incident_response', ccRepId: 'ir-lead', payload: {} };
+  await activities.notify(input);
+  await activities.notify(input);
+  const { rows } = await pool.query('SELECT recipient_rep_id FROM notification_outbox WHERE lead_id = $1 ORDER BY message_key', [leadId]);
+  expect(rows).toEqual([{ recipient_rep_id: 'ir-a' }, { recipient_rep_id: 'ir-lead' }]);
+});
+
+it('recordOutcome keeps exactly one outcome per lead and cycle and frees the rep', async () => {
+  const leadId = `lead_${randomUUID()}`;
+  await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [] });
+  await activities.assignRep({ leadId, cycle: 0, team: 'solution_specialist' });
+  const outcome = { status: 'unqualified' as const, reasons: [{ code: 'competitor', rule: 'competitorDomains' }], note: 'Competitor research from a rival MDR vendor domain', nextAction: 'No follow-up' };
+  const input = { leadId, cycle: 0, outcome, handoff: null, view: view(leadId, { stage: 'outcome', outcome, events: [event(5, 'outcome_decided')] }), events: [event(5, 'outcome_decided')] };
+  await activities.recordOutcome(input);
+  await activities.recordOutcome(input);
+  expect(await count('SELECT count(*)::int AS n FROM lead_outcomes WHERE lead_id = $1', [leadId])).toBe(1);
+  expect(await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1 AND open', [leadId])).toBe(0);
+});
+
+it('loadRuleset activates the shipped default on a fresh database and refuses an unknown pinned version as non-retryable', async () => {
+  const active = await activities.loadRuleset();
+  expect(active.version).toMatch(/\+[0-9a-f]{16}$/);
+  const pinned = createActivities({ pool, pinnedRulesetVersion: 'missing+0000' });
+  await expect(pinned.loadRuleset()).rejects.toMatchObject({ type: 'InvalidRuleset', nonRetryable: true });
+});
