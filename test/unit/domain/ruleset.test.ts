@@ -8,16 +8,25 @@ describe('ruleset', () => {
     expect(defaultRuleset.routing.rules[0]?.team).toBe('incident_response');
   });
 
-  it.each([
-    ['a weight of the wrong type', (r: Record<string, any>) => { r.weights.fit.industry = 'high'; }, 'weights.fit.industry: Invalid input: expected number'],
-    ['a malformed duration', (r: Record<string, any>) => { r.sla.urgent = '2 hours'; }, 'sla.urgent: Expected a duration'],
-    ['an unknown team', (r: Record<string, any>) => { r.routing.rules[1].team = 'marketing'; }, 'routing.rules.1.team'],
-    ['total weights not adding to 1', (r: Record<string, any>) => { r.weights.total.fit = 0.9; }, 'weights.total: fit + need + stage must add up to 1'],
-    ['an unknown key', (r: Record<string, any>) => { r.sla.extra = '1h'; }, 'sla: Unrecognized key: "extra"'],
-    ['a missing section', (r: Record<string, any>) => { delete r.nurture; }, 'nurture: Invalid input'],
-  ])('refuses %s and names the offending path', (_case, edit, expected) => {
-    const bad = structuredClone(defaultJson) as Record<string, any>;
-    edit(bad);
+  /** Sets (or, with `undefined`, deletes) the value at a path of a raw ruleset file. */
+  function edited(path: (string | number)[], value: unknown): unknown {
+    const raw: unknown = structuredClone(defaultJson);
+    const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, raw as Record<string, unknown>);
+    const last = path[path.length - 1] as string | number;
+    if (value === undefined) delete parent[last];
+    else parent[last] = value;
+    return raw;
+  }
+
+  it.each<[string, (string | number)[], unknown, string]>([
+    ['a weight of the wrong type', ['weights', 'fit', 'industry'], 'high', 'weights.fit.industry: Invalid input: expected number'],
+    ['a malformed duration', ['sla', 'urgent'], '2 hours', 'sla.urgent: Expected a duration'],
+    ['an unknown team', ['routing', 'rules', 1, 'team'], 'marketing', 'routing.rules.1.team'],
+    ['total weights not adding to 1', ['weights', 'total', 'fit'], 0.9, 'weights.total: fit + need + stage must add up to 1'],
+    ['an unknown key', ['sla', 'extra'], '1h', 'sla: Unrecognized key: "extra"'],
+    ['a missing section', ['nurture'], undefined, 'nurture: Invalid input'],
+  ])('refuses %s and names the offending path', (_case, path, value, expected) => {
+    const bad = edited(path, value);
     expect(() => parseRuleset(bad)).toThrow(RulesetError);
     expect(() => parseRuleset(bad)).toThrow(expected);
   });

@@ -1,0 +1,156 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { upsertRep } from '../../db/reps';
+import { submitLead } from '../../api/lead-client';
+import { LeadOutcome, LeadStage, LeadTeam } from '../../workflows/search-attributes';
+import {
+  disqualifyUpdate,
+  submitCommercialUpdate,
+  submitDiscoveryUpdate,
+  submitScopeUpdate,
+} from '../../workflows/messages';
+import { eventually, testPool } from '../support/db';
+import { qualifyingDiscovery } from '../support/discovery';
+import { inboundLead } from '../support/intake';
+import { asManager, asRep, historyEventTypes, routedLead, waitForStage, withWorker, type Harness } from '../support/lead-harness';
+import { fastRuleset, storeRuleset } from '../support/rulesets';
+import { bundleLeadWorkflows, connectTestEnv } from '../support/temporal';
+
+const h = {} as Harness;
+
+beforeAll(async () => {
+  [h.env, h.bundle] = await Promise.all([connectTestEnv(), bundleLeadWorkflows()]);
+  h.pool = testPool();
+  h.rulesetVersion = await storeRuleset(h.pool, fastRuleset());
+  await upsertRep(h.pool, { repId: 'lw-ss-1', name: 'Ana Silva', email: null, team: 'solution_specialist', capacity: 10_000, isTeamLead: false });
+});
+
+afterAll(async () => {
+  await h.pool?.end();
+  await h.env?.teardown();
+});
+
+/** The rejection type an Update failed with (validator or handler). */
+async function rejection(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string; details: unknown[] }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+    const cause = error.cause as { type?: string; message: string; details?: unknown[] };
+    return { type: cause.type, message: cause.message, details: cause.details ?? [] };
+  }
+  throw new Error('expected the Update to be rejected');
+}
+
+it('qualifies an inbound lead in one discovery call, with handoff checklist, audit trail and search attributes', async () => {
+  await withWorker(h, 'qualify', async ({ taskQueue }) => {
+    const { leadId, view, handle } = await routedLead(h, taskQueue);
+    expect(view.route).toMatchObject({ team: 'solution_specialist', escalated: false });
+    expect(view.owner).toEqual(expect.any(String));
+    expect(view.rulesetVersion).toBe(h.rulesetVersion);
+    expect(view.scores?.reasons.length).toBeGreaterThan(0);
+
+    const done = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: qualifyingDiscovery() }] });
+    expect(done.stage).toBe('outcome');
+    expect(done.lifecycle).toBe('sql');
+    expect(done.outcome).toMatchObject({ status: 'qualified', nextAction: expect.stringMatching(/technical review/i) });
+    expect(done.handoff).toMatchObject({ environments: expect.arrayContaining(['AWS prod']), stakeholders: expect.any(Array), timeline: expect.any(String) });
+    await expect(handle.result()).resolves.toMatchObject({ stage: 'outcome' });
+
+    const outcomes = await h.pool.query('SELECT status, cycle, handoff IS NOT NULL AS has_handoff FROM lead_outcomes WHERE lead_id = $1', [leadId]);
+    expect(outcomes.rows).toEqual([{ status: 'qualified', cycle: 0, has_handoff: true }]);
+    const events = await h.pool.query<{ type: string }>("SELECT type FROM lead_events WHERE lead_id = $1 AND type <> 'stage_changed' ORDER BY id", [leadId]);
+    expect(events.rows.map((e) => e.type)).toEqual([
+      'captured', 'fit_checked', 'routed', 'discovery_submitted', 'scope_submitted', 'commercial_submitted', 'outcome_decided',
+    ]);
+    const row = await h.pool.query('SELECT stage, outcome_status, lifecycle FROM leads WHERE lead_id = $1', [leadId]);
+    expect(row.rows[0]).toEqual({ stage: 'outcome', outcome_status: 'qualified', lifecycle: 'sql' });
+
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(LeadStage)).toBe('outcome');
+    expect(described.typedSearchAttributes.get(LeadOutcome)).toBe('qualified');
+    expect(described.typedSearchAttributes.get(LeadTeam)).toBe('solution_specialist');
+  });
+});
+
+it('walks discovery, scope and commercial as three separate rep submissions', async () => {
+  await withWorker(h, 'stepwise', async ({ taskQueue }) => {
+    const { handle, view } = await routedLead(h, taskQueue);
+    const { scope, commercial, ...discoveryOnly } = qualifyingDiscovery();
+    const actor = asRep(view.owner);
+    const afterDiscovery = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor, payload: discoveryOnly }] });
+    expect(afterDiscovery.stage).toBe('scope_check');
+    const afterScope = await handle.executeUpdate(submitScopeUpdate, { args: [{ actor, payload: scope! }] });
+    expect(afterScope.stage).toBe('commercial_check');
+    const afterCommercial = await handle.executeUpdate(submitCommercialUpdate, { args: [{ actor, payload: commercial! }] });
+    expect(afterCommercial.outcome?.status).toBe('qualified');
+  });
+});
+
+it('closes a clear mismatch as unqualified at the fit check without spending a rep', async () => {
+  await withWorker(h, 'mismatch', async ({ taskQueue }) => {
+    const { leadId } = await submitLead(h.env.client, taskQueue, {
+      ...inboundLead(),
+      contact: { name: 'Chris Doe', email: `chris.${Date.now()}@gmail.com`, title: 'Student' },
+      message: 'I am a student writing my thesis on SOC tooling, could you share some material?',
+    });
+    const closed = await waitForStage(h, leadId, 'outcome');
+    expect(closed.outcome?.status).toBe('unqualified');
+    expect(closed.owner).toBeNull();
+    expect(closed.outcome?.reasons.map((r) => r.code)).toContain('student');
+    const assignments = await h.pool.query('SELECT 1 FROM rep_assignments WHERE lead_id = $1', [leadId]);
+    expect(assignments.rowCount).toBe(0);
+  });
+});
+
+it('returns the same lead for a duplicate submission and never forks a second workflow', async () => {
+  await withWorker(h, 'duplicate', async ({ taskQueue }) => {
+    const { leadId, intake } = await routedLead(h, taskQueue);
+    const again = await submitLead(h.env.client, taskQueue, { ...intake, contact: { ...intake.contact, email: intake.contact.email.toUpperCase() } });
+    expect(again.leadId).toBe(leadId);
+    const resubmitted = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.events.some((e) => e.type === 'resubmitted'));
+    expect(resubmitted.cycle).toBe(0);
+    const runs = [];
+    for await (const run of h.env.client.workflow.list({ query: `WorkflowId = '${leadId}'` })) runs.push(run.runId);
+    expect(runs).toHaveLength(1);
+  });
+});
+
+it('rejects an invalid discovery with the failing fields, before anything enters history', async () => {
+  await withWorker(h, 'invalid', async ({ taskQueue }) => {
+    const { leadId, handle, view } = await routedLead(h, taskQueue);
+    const bad = { ...qualifyingDiscovery(), needConfirmed: 'yes', nextMeeting: { at: 'tomorrow', type: 'lunch' }, surprise: 1 };
+    const rejected = await rejection(handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: bad as never }] }));
+    expect(rejected.type).toBe('InvalidPayload');
+    const fields = (rejected.details[0] as { fields: Array<{ path: string }> }).fields.map((f) => f.path).sort();
+    expect(fields).toEqual(expect.arrayContaining(['needConfirmed', 'nextMeeting.at', 'nextMeeting.type']));
+    expect(rejected.message).toMatch(/surprise/);
+    const types = await historyEventTypes(h, leadId);
+    expect(types.filter((t) => t.includes('UPDATE'))).toEqual([]);
+  });
+});
+
+it('lets only the owner or a manager act, and refuses actions for another stage', async () => {
+  await withWorker(h, 'owner', async ({ taskQueue }) => {
+    const { handle, view } = await routedLead(h, taskQueue);
+    const notOwner = await rejection(handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep('someone-else'), payload: qualifyingDiscovery() }] }));
+    expect(notOwner.type).toBe('NotOwner');
+    const wrongStage = await rejection(handle.executeUpdate(submitScopeUpdate, { args: [{ actor: asRep(view.owner), payload: { logAccess: 'yes', onboardingTeamAvailable: 'yes' } }] }));
+    expect(wrongStage).toMatchObject({ type: 'WrongStage', message: expect.stringContaining('awaiting_discovery') });
+    const byManager = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asManager, payload: qualifyingDiscovery() }] });
+    expect(byManager.outcome?.status).toBe('qualified');
+    expect(byManager.events.find((e) => e.type === 'discovery_submitted')?.actor).toBe('manager');
+  });
+});
+
+it('refuses a vague disqualification note and records a specific one as the outcome', async () => {
+  await withWorker(h, 'disqualify', async ({ taskQueue }) => {
+    const { leadId, handle, view } = await routedLead(h, taskQueue);
+    const vague = await rejection(handle.executeUpdate(disqualifyUpdate, { args: [{ actor: asRep(view.owner), payload: { reason: 'no_budget_path', note: 'not a fit' } }] }));
+    expect(vague.type).toBe('InvalidPayload');
+    expect(vague.message).toMatch(/note/);
+    const note = 'CFO froze all new security spend until the FY27 plan; no pilot or budget cycle before then';
+    const closed = await handle.executeUpdate(disqualifyUpdate, { args: [{ actor: asRep(view.owner), payload: { reason: 'no_budget_path', note } }] });
+    expect(closed.outcome).toMatchObject({ status: 'disqualified_for_now', note });
+    await eventually(() => h.pool.query('SELECT status FROM lead_outcomes WHERE lead_id = $1', [leadId]), (r) => r.rowCount === 1);
+  });
+});

@@ -1,0 +1,43 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { leadHandle, queryLeadState, submitLead } from '../../api/lead-client';
+import type { LeadIntake } from '../../domain';
+import type { LeadView } from '../../domain/lead-view';
+import { eventually } from './db';
+import { inboundLead } from './intake';
+import { createTestWorker, uniqueTaskQueue } from './temporal';
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  bundle: WorkflowBundleWithSourceMap;
+  pool: Pool;
+  rulesetVersion: string;
+}
+
+/** Runs `fn` with a fresh worker on its own task queue, so tests never share workflows or workers. */
+export async function withWorker<T>(h: Harness, name: string, fn: (ctx: { taskQueue: string; worker: Worker }) => Promise<T>): Promise<T> {
+  const taskQueue = uniqueTaskQueue(name);
+  const worker = await createTestWorker({ env: h.env, pool: h.pool, bundle: h.bundle, taskQueue, pinnedRulesetVersion: h.rulesetVersion });
+  return worker.runUntil(fn({ taskQueue, worker }));
+}
+
+export function waitForStage(h: Harness, leadId: string, stage: LeadView['stage'], accept: (v: LeadView) => boolean = () => true) {
+  return eventually(() => queryLeadState(h.env.client, leadId), (v) => v.stage === stage && accept(v));
+}
+
+/** Submits a lead and waits until it sits in `awaiting_discovery` with an owner. */
+export async function routedLead(h: Harness, taskQueue: string, overrides: Partial<LeadIntake> = {}) {
+  const intake = inboundLead(overrides);
+  const { leadId } = await submitLead(h.env.client, taskQueue, intake);
+  const view = await waitForStage(h, leadId, 'awaiting_discovery');
+  return { leadId, intake, view, handle: leadHandle(h.env.client, leadId) };
+}
+
+export const asRep = (repId: string | null) => ({ role: 'rep' as const, repId: repId ?? undefined });
+export const asManager = { role: 'manager' as const };
+
+export async function historyEventTypes(h: Harness, leadId: string): Promise<string[]> {
+  const history = await leadHandle(h.env.client, leadId).fetchHistory();
+  return (history.events ?? []).map((e) => String(e.eventType));
+}
