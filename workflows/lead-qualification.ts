@@ -245,11 +245,13 @@ class LeadRun {
   private async startNewCycle(reason: string): Promise<void> {
     const { ruleset } = this.ruleset();
     const cycle = this.s.view.cycle + 1;
+    // The wake-up that would start one cycle too many is its own cycle: it closes the lead with one outcome row.
+    this.s.view.cycle = cycle;
     if (cycle > ruleset.nurture.maxCycles) {
+      this.event('nurture_cycles_exhausted', { reason, cycle, maxCycles: ruleset.nurture.maxCycles });
       await this.decide(decideOutcome({ trigger: 'max_nurture_cycles', ...this.outcomeContext() }));
       return;
     }
-    this.s.view.cycle = cycle;
     this.event('reengaged', { reason, cycle });
     Object.assign(this.s, { discovery: undefined, scope: undefined, commercial: undefined });
     Object.assign(this.s.view, { outcome: null, handoff: null, route: null, owner: null, sla: null });

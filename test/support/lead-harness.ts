@@ -16,9 +16,14 @@ export interface Harness {
 }
 
 /** Runs `fn` with a fresh worker on its own task queue, so tests never share workflows or workers. */
-export async function withWorker<T>(h: Harness, name: string, fn: (ctx: { taskQueue: string; worker: Worker }) => Promise<T>): Promise<T> {
+export async function withWorker<T>(
+  h: Harness,
+  name: string,
+  fn: (ctx: { taskQueue: string; worker: Worker }) => Promise<T>,
+  rulesetVersion = h.rulesetVersion,
+): Promise<T> {
   const taskQueue = uniqueTaskQueue(name);
-  const worker = await createTestWorker({ env: h.env, pool: h.pool, bundle: h.bundle, taskQueue, pinnedRulesetVersion: h.rulesetVersion });
+  const worker = await createTestWorker({ env: h.env, pool: h.pool, bundle: h.bundle, taskQueue, pinnedRulesetVersion: rulesetVersion });
   return worker.runUntil(fn({ taskQueue, worker }));
 }
 

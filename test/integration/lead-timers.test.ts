@@ -1,0 +1,163 @@
+import { upsertRep } from '../../db/reps';
+import { submitLead } from '../../api/lead-client';
+import { recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
+import { eventually, testPool } from '../support/db';
+import { unconfirmedNeedDiscovery } from '../support/discovery';
+import { asRep, routedLead, waitForStage, withWorker, type Harness } from '../support/lead-harness';
+import { fastRuleset, storeRuleset } from '../support/rulesets';
+import { bundleLeadWorkflows, connectTestEnv } from '../support/temporal';
+
+/** Durable timers on the real dev server, with the ruleset's clocks shrunk to seconds. */
+const h = {} as Harness;
+
+beforeAll(async () => {
+  [h.env, h.bundle] = await Promise.all([connectTestEnv(), bundleLeadWorkflows()]);
+  h.pool = testPool();
+  h.rulesetVersion = await storeRuleset(h.pool, fastRuleset());
+  for (const [repId, team, isTeamLead] of [
+    ['lt-ir-1', 'incident_response', false],
+    ['lt-ir-lead', 'incident_response', true],
+    ['lt-ss-1', 'solution_specialist', false],
+  ] as const) {
+    await upsertRep(h.pool, { repId, name: repId, email: null, team, capacity: 10_000, isTeamLead });
+  }
+});
+
+afterAll(async () => {
+  await h.pool?.end();
+  await h.env?.teardown();
+});
+
+const outbox = async (leadId: string) =>
+  (
+    await h.pool.query<{ kind: string; recipient_rep_id: string | null; is_team_lead: boolean | null }>(
+      `SELECT o.kind, o.recipient_rep_id, r.is_team_lead FROM notification_outbox o
+       LEFT JOIN reps r ON r.rep_id = o.recipient_rep_id WHERE o.lead_id = $1 ORDER BY o.id`,
+      [leadId],
+    )
+  ).rows;
+
+const eventTimes = async (leadId: string, type: string) =>
+  (await h.pool.query<{ at: Date }>('SELECT occurred_at AS at FROM lead_events WHERE lead_id = $1 AND type = $2 ORDER BY id', [leadId, type])).rows.map((r) => r.at.getTime());
+
+it('escalates an active incident at once, reminds the owner part-way and escalates to the team lead at the SLA', async () => {
+  await withWorker(h, 'urgent', async ({ taskQueue }) => {
+    const { leadId, view } = await routedLead(h, taskQueue, {
+      primaryInterest: 'incident_response',
+      message: 'Ransomware encrypted two file servers last night; we suspect the attacker is still inside.',
+      timeline: { activeIncident: true },
+    });
+    expect(view.route).toMatchObject({ team: 'incident_response', urgency: 'urgent', escalated: true });
+    // Urgent SLA 4s, reminder at half of it.
+    expect(Date.parse(view.route!.slaDueAt) - Date.parse(view.route!.reminderAt)).toBe(2_000);
+
+    const breached = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.sla?.escalatedAt != null);
+    expect(breached.sla).toMatchObject({ breached: true, reminderSentAt: expect.any(String) });
+    expect(Date.parse(breached.sla!.reminderSentAt!)).toBeLessThan(Date.parse(breached.sla!.escalatedAt!));
+
+    const messages = await eventually(() => outbox(leadId), (rows) => rows.some((r) => r.kind === 'sla_escalation'));
+    expect(messages.map((m) => m.kind)).toEqual(['urgent_lead_assigned', 'urgent_lead_assigned', 'sla_reminder', 'sla_escalation']);
+    expect(messages[1]).toMatchObject({ is_team_lead: true });
+    expect(messages[2]).toMatchObject({ recipient_rep_id: view.owner });
+    expect(messages[3]).toMatchObject({ is_team_lead: true });
+    const row = await h.pool.query('SELECT escalated FROM leads WHERE lead_id = $1', [leadId]);
+    expect(row.rows[0]).toEqual({ escalated: true });
+  });
+});
+
+it('closes a lead that never engages within the response window, counting the window from the last engagement', async () => {
+  const version = await storeRuleset(h.pool, fastRuleset({ sla: { standard: '1h' }, engagement: { responseWindow: '3s' } }));
+  await withWorker(
+    h,
+    'silent',
+    async ({ taskQueue }) => {
+      const { leadId, handle } = await routedLead(h, taskQueue);
+      await handle.signal(recordEngagementSignal, { type: 'replied', detail: 'Asked to move the call to next week' });
+      const closed = await waitForStage(h, leadId, 'outcome');
+      expect(closed.outcome?.status).toBe('disqualified_for_now');
+      expect(closed.outcome?.reasons.length).toBeGreaterThan(0);
+      const [engaged] = await eventTimes(leadId, 'engagement_recorded');
+      const [decided] = await eventTimes(leadId, 'outcome_decided');
+      expect(decided! - engaged!).toBeGreaterThanOrEqual(3_000);
+    },
+    version,
+  );
+});
+
+it('parks a lead in nurture, continues as new, and routes it again with a fresh assignment when the timer fires', async () => {
+  await withWorker(h, 'nurture', async ({ taskQueue }) => {
+    const { leadId, view, handle } = await routedLead(h, taskQueue);
+    const firstRun = (await handle.describe()).runId;
+    const parked = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
+    expect(parked.stage).toBe('nurture');
+    expect(parked.nurture).toEqual({ reengageAt: expect.any(String), cycle: 0 });
+
+    const rerouted = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
+    expect(rerouted.owner).toEqual(expect.any(String));
+    expect(rerouted.outcome).toBeNull();
+    expect(rerouted.events.map((e) => e.type)).toEqual(expect.arrayContaining(['outcome_decided', 'nurture_scheduled', 'reengaged', 'routed']));
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+
+    const outcomes = await h.pool.query('SELECT cycle, status FROM lead_outcomes WHERE lead_id = $1', [leadId]);
+    expect(outcomes.rows).toEqual([{ cycle: 0, status: 'nurture' }]);
+    const assignments = await h.pool.query('SELECT cycle, open FROM rep_assignments WHERE lead_id = $1 ORDER BY cycle', [leadId]);
+    expect(assignments.rows).toEqual([{ cycle: 0, open: false }, { cycle: 1, open: true }]);
+    const seqs = await h.pool.query<{ n: number; distinct_keys: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT event_key)::int AS distinct_keys FROM lead_events WHERE lead_id = $1',
+      [leadId],
+    );
+    expect(seqs.rows[0]!.n).toBe(seqs.rows[0]!.distinct_keys);
+  });
+});
+
+describe('waking a nurturing lead early', () => {
+  let version: string;
+  beforeAll(async () => {
+    version = await storeRuleset(h.pool, fastRuleset({ nurture: { defaultCadence: '1h', minimumDelay: '1h' } }));
+  });
+
+  it.each([
+    ['a new inbound submission', 'resubmitted'],
+    ['a rep asking to re-engage now', 'reengaged_by_rep:lt-ss-1'],
+  ])('wakes on %s', async (_how, reason) => {
+    await withWorker(
+      h,
+      'wake',
+      async ({ taskQueue }) => {
+        const { leadId, view, handle, intake } = await routedLead(h, taskQueue);
+        const parked = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
+        expect(Date.parse(parked.nurture!.reengageAt) - Date.now()).toBeGreaterThan(30 * 60_000);
+        await waitForStage(h, leadId, 'nurture');
+        if (reason === 'resubmitted') await submitLead(h.env.client, taskQueue, { ...intake, message: 'Our auditor moved the SOC 2 fieldwork up; can we talk this week?' });
+        else await handle.signal(reengageNowSignal, { requestedBy: 'rep:lt-ss-1' });
+        const woken = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
+        expect(woken.events.find((e) => e.type === 'reengaged')?.data).toMatchObject({ reason, cycle: 1 });
+      },
+      version,
+    );
+  });
+});
+
+it('closes the lead with a reason once it has used up its nurture cycles', async () => {
+  const version = await storeRuleset(h.pool, fastRuleset({ nurture: { defaultCadence: '1s', maxCycles: 1 } }));
+  await withWorker(
+    h,
+    'exhausted',
+    async ({ taskQueue }) => {
+      const { leadId, view, handle } = await routedLead(h, taskQueue);
+      await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
+      const second = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
+      await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(second.owner), payload: unconfirmedNeedDiscovery() }] });
+      const closed = await waitForStage(h, leadId, 'outcome');
+      expect(closed.outcome?.status).toBe('disqualified_for_now');
+      expect(closed.events.map((e) => e.type)).toContain('nurture_cycles_exhausted');
+      const outcomes = await h.pool.query('SELECT cycle, status FROM lead_outcomes WHERE lead_id = $1 ORDER BY cycle', [leadId]);
+      expect(outcomes.rows).toEqual([
+        { cycle: 0, status: 'nurture' },
+        { cycle: 1, status: 'nurture' },
+        { cycle: 2, status: 'disqualified_for_now' },
+      ]);
+    },
+    version,
+  );
+});
