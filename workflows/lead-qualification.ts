@@ -92,14 +92,15 @@ class LeadRun {
   async run(): Promise<LeadView> {
     for (;;) {
       switch (this.s.view.stage) {
+        // Held under the lock so a rep's Update waits until routing is written, never interleaving with it.
         case 'captured':
-          await this.capture();
+          await this.exclusive(() => this.capture());
           break;
         case 'fit_check':
-          await this.fitCheck();
+          await this.exclusive(() => this.fitCheck());
           break;
         case 'routed':
-          await this.route();
+          await this.exclusive(() => this.route());
           break;
         case 'awaiting_discovery':
         case 'scope_check':
