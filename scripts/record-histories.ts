@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { upsertRep } from '../db/reps';
-import { leadHandle, submitLead } from '../api/lead-client';
+import { submitLead } from '../api/lead-client';
 import { submitCommercialUpdate, submitDiscoveryUpdate, submitScopeUpdate, disqualifyUpdate, recordEngagementSignal } from '../workflows/messages';
 import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
