@@ -7,8 +7,7 @@ import { inTransaction } from './tx';
 type Queryable = Pool | PoolClient;
 
 /** The read-model columns a view maps to; one place, so every writer agrees. */
-function snapshotParams(view: LeadView): unknown[] {
-  const lastSeq = view.events.at(-1)?.seq ?? -1;
+function snapshotParams(view: LeadView, lastSeq: number): unknown[] {
   return [
     view.leadId,
     view.stage,
@@ -40,8 +39,18 @@ const UPDATE_SNAPSHOT = `
     last_event_seq = $17, view = $18
   WHERE lead_id = $1 AND last_event_seq <= $17`;
 
-async function writeSnapshot(client: Queryable, view: LeadView): Promise<void> {
-  await client.query(UPDATE_SNAPSHOT, snapshotParams(view));
+async function writeSnapshot(client: Queryable, input: RecordStageInput): Promise<void> {
+  await client.query(UPDATE_SNAPSHOT, snapshotParams(input.view, input.lastEventSeq));
+}
+
+export interface RecordStageInput {
+  leadId: string;
+  /** The lead as the workflow sees it; its recent-events list is not stored here (see `events`). */
+  view: LeadView;
+  /** Audit events not yet written. */
+  events: LeadEvent[];
+  /** The workflow's last event sequence number: orders writes so a late retry never wins. */
+  lastEventSeq: number;
 }
 
 /** Appends audit events; the event key makes a retried write a no-op. */
@@ -69,11 +78,8 @@ export async function appendEvents(client: Queryable, leadId: string, events: Le
   );
 }
 
-export interface RecordLeadInput {
-  leadId: string;
+export interface RecordLeadInput extends RecordStageInput {
   intake: LeadIntake;
-  view: LeadView;
-  events: LeadEvent[];
 }
 
 export function insertLead(pool: Pool, input: RecordLeadInput): Promise<void> {
@@ -85,20 +91,14 @@ export function insertLead(pool: Pool, input: RecordLeadInput): Promise<void> {
        ON CONFLICT (lead_id) DO NOTHING`,
       [leadId, intake.contact.email, intake.domain, intake.companyName, intake.source, intake.primaryInterest, JSON.stringify(intake), view.stage, view.createdAt],
     );
-    await writeSnapshot(client, view);
+    await writeSnapshot(client, input);
     await appendEvents(client, leadId, input.events);
   });
 }
 
-export interface RecordStageInput {
-  leadId: string;
-  view: LeadView;
-  events: LeadEvent[];
-}
-
 export function updateLead(pool: Pool, input: RecordStageInput): Promise<void> {
   return inTransaction(pool, async (client) => {
-    await writeSnapshot(client, input.view);
+    await writeSnapshot(client, input);
     await appendEvents(client, input.leadId, input.events);
   });
 }
@@ -122,7 +122,7 @@ export function insertOutcome(pool: Pool, input: RecordOutcomeInput): Promise<vo
     );
     // The lead no longer counts against its owner's capacity.
     await client.query('UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle <= $2', [leadId, cycle]);
-    await writeSnapshot(client, input.view);
+    await writeSnapshot(client, input);
     await appendEvents(client, leadId, input.events);
   });
 }

@@ -125,7 +125,7 @@ class LeadRun {
     await this.loadRuleset();
     this.event('captured', { source: this.s.intake.source });
     this.enter('fit_check');
-    await db.recordLead({ leadId: this.s.view.leadId, intake: this.s.intake, view: this.s.view, events: this.takeEvents() });
+    await db.recordLead({ intake: this.s.intake, ...this.changes() });
   }
 
   private async fitCheck(): Promise<void> {
@@ -418,7 +418,7 @@ class LeadRun {
     this.enter(nurturing ? 'nurture' : 'outcome');
     this.syncSearchAttributes();
     await Promise.all([
-      db.recordOutcome({ leadId, cycle, outcome, handoff: view.handoff, view, events: this.takeEvents() }),
+      db.recordOutcome({ cycle, outcome, handoff: view.handoff, ...this.changes() }),
       db.notify({
         leadId,
         cycle,
@@ -488,23 +488,27 @@ class LeadRun {
     this.s.view.updatedAt = at;
   }
 
-  private takeEvents(): LeadEvent[] {
+  /**
+   * What a write needs: the view without its recent-events list (those travel once,
+   * as `events`), keeping activity inputs and so history small.
+   */
+  private changes() {
     const events = this.s.pendingEvents;
     this.s.pendingEvents = [];
     this.s.dirty = false;
-    return events;
+    return { leadId: this.s.view.leadId, view: { ...this.s.view, events: [] }, events, lastEventSeq: this.s.seq - 1 };
   }
 
   private async persist(): Promise<void> {
     this.syncSearchAttributes();
-    await db.recordStage({ leadId: this.s.view.leadId, view: this.s.view, events: this.takeEvents() });
+    await db.recordStage(this.changes());
   }
 
   /** Engagement signals only touch memory; one write carries however many arrived together. */
   private async flushEngagement(): Promise<void> {
     if (!this.s.dirty || this.s.view.stage === 'outcome') return;
     await this.exclusive(async () => {
-      if (this.s.dirty) await db.recordStage({ leadId: this.s.view.leadId, view: this.s.view, events: this.takeEvents() });
+      if (this.s.dirty) await db.recordStage(this.changes());
     });
   }
 

@@ -31,14 +31,14 @@ const count = async (sql: string, params: unknown[]) => (await pool.query<{ n: n
 it('recordLead and recordStage write each event once, and a late retry never overwrites newer state', async () => {
   const leadId = `lead_${randomUUID()}`;
   const intake = inboundLead();
-  const first = { leadId, intake, view: view(leadId, { events: [event(0, 'captured')] }), events: [event(0, 'captured')] };
+  const first = { leadId, intake, view: view(leadId), events: [event(0, 'captured')], lastEventSeq: 0 };
   await activities.recordLead(first);
   await activities.recordLead(first);
-  const routed = view(leadId, { stage: 'awaiting_discovery', owner: 'rep-x', events: [event(0, 'captured'), event(1, 'routed')] });
-  await activities.recordStage({ leadId, view: routed, events: [event(1, 'routed')] });
-  await activities.recordStage({ leadId, view: routed, events: [event(1, 'routed')] });
+  const routed = { leadId, view: view(leadId, { stage: 'awaiting_discovery', owner: 'rep-x' }), events: [event(1, 'routed')], lastEventSeq: 1 };
+  await activities.recordStage(routed);
+  await activities.recordStage(routed);
   // A retry of an older write arriving late.
-  await activities.recordStage({ leadId, view: view(leadId, { stage: 'fit_check', events: [event(0, 'captured')] }), events: [event(0, 'captured')] });
+  await activities.recordStage({ ...first, view: view(leadId, { stage: 'fit_check' }) });
 
   expect(await count('SELECT count(*)::int AS n FROM leads WHERE lead_id = $1', [leadId])).toBe(1);
   expect(await count('SELECT count(*)::int AS n FROM lead_events WHERE lead_id = $1', [leadId])).toBe(2);
@@ -51,7 +51,7 @@ it('assignRep returns the same rep for a retried (lead, cycle) and rotates acros
   const reps = [`iam-rr-${randomUUID()}`, `iam-rr-${randomUUID()}`].sort();
   for (const repId of reps) await upsertRep(pool, { repId, name: repId, email: null, team, capacity: 100, isTeamLead: false });
   const leads = [`lead_${randomUUID()}`, `lead_${randomUUID()}`];
-  for (const leadId of leads) await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [] });
+  for (const leadId of leads) await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [], lastEventSeq: -1 });
 
   const a1 = await activities.assignRep({ leadId: leads[0]!, cycle: 0, team });
   const a1again = await activities.assignRep({ leadId: leads[0]!, cycle: 0, team });
@@ -69,7 +69,7 @@ it('assignRep skips a rep at capacity for one with room', async () => {
   await upsertRep(pool, { repId: full, name: 'Full', email: null, team, capacity: 0, isTeamLead: false });
   await upsertRep(pool, { repId: roomy, name: 'Roomy', email: null, team, capacity: 1000, isTeamLead: false });
   const leadId = `lead_${randomUUID()}`;
-  await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [] });
+  await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [], lastEventSeq: -1 });
   const assignment = await activities.assignRep({ leadId, cycle: 0, team });
   expect(assignment.repId).not.toBe(full);
   expect(assignment.reasons[0]).toMatchObject({ code: 'assigned_round_robin', rule: 'assignment.round_robin' });
@@ -86,10 +86,10 @@ it('notify queues one message per key, plus one copy for a cc recipient', async 
 
 it('recordOutcome keeps exactly one outcome per lead and cycle and frees the rep', async () => {
   const leadId = `lead_${randomUUID()}`;
-  await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [] });
+  await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [], lastEventSeq: -1 });
   await activities.assignRep({ leadId, cycle: 0, team: 'solution_specialist' });
   const outcome = { status: 'unqualified' as const, reasons: [{ code: 'competitor', rule: 'competitorDomains' }], note: 'Competitor research from a rival MDR vendor domain', nextAction: 'No follow-up' };
-  const input = { leadId, cycle: 0, outcome, handoff: null, view: view(leadId, { stage: 'outcome', outcome, events: [event(5, 'outcome_decided')] }), events: [event(5, 'outcome_decided')] };
+  const input = { leadId, cycle: 0, outcome, handoff: null, view: view(leadId, { stage: 'outcome', outcome }), events: [event(5, 'outcome_decided')], lastEventSeq: 5 };
   await activities.recordOutcome(input);
   await activities.recordOutcome(input);
   expect(await count('SELECT count(*)::int AS n FROM lead_outcomes WHERE lead_id = $1', [leadId])).toBe(1);
