@@ -24,13 +24,19 @@ export interface SubmittedLead {
  * from the contact email and company domain, so a duplicate can never fork a
  * second workflow; a lead that already finished is not started again.
  */
-export async function submitLead(temporal: Client, taskQueue: string, intake: LeadIntake, leadId = leadIdFor(intake.contact.email, intake.domain)): Promise<SubmittedLead> {
+export interface SubmitOptions {
+  leadId?: string;
+  maxHistoryEvents?: number;
+}
+
+export async function submitLead(temporal: Client, taskQueue: string, intake: LeadIntake, options: SubmitOptions = {}): Promise<SubmittedLead> {
+  const leadId = options.leadId ?? leadIdFor(intake.contact.email, intake.domain);
   const submission: InboundSubmission = { submissionId: randomUUID(), receivedAt: new Date().toISOString(), intake };
   try {
     await temporal.workflow.signalWithStart(leadQualificationWorkflow, {
       workflowId: leadWorkflowId(leadId),
       taskQueue,
-      args: [{ leadId, submission }],
+      args: [{ leadId, submission, ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}) }],
       signal: submitInboundSignal,
       signalArgs: [submission],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -66,7 +66,7 @@ const db = proxyActivities<Activities>({
 });
 
 /** Keep each run's history small; the view and a few counters carry over. */
-const MAX_HISTORY_EVENTS = 2_000;
+const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
 const RECENT_EVENTS_IN_VIEW = 25;
 
 export async function leadQualificationWorkflow(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadView> {
@@ -547,7 +547,8 @@ class LeadRun {
 
   private async continueAsNewIfHistoryIsLong(): Promise<void> {
     const info = workflowInfo();
-    if (!info.continueAsNewSuggested && info.historyLength < MAX_HISTORY_EVENTS) return;
+    const limit = this.input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+    if (!info.continueAsNewSuggested && info.historyLength < limit) return;
     await this.continueAsNew();
   }
 

@@ -35,6 +35,8 @@ export interface LeadWorkflowInput {
   leadId: string;
   /** The submission that started the lead; its signal-with-start copy is not a resubmission. */
   submission: InboundSubmission;
+  /** History events per run before the lead continues as new (default 2,000). */
+  maxHistoryEvents?: number;
 }
 
 export const submitDiscoveryUpdate = defineUpdate<LeadView, [RepCommand<Discovery>]>('submitDiscovery');

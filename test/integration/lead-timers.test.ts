@@ -1,5 +1,5 @@
 import { upsertRep } from '../../db/reps';
-import { submitLead } from '../../api/lead-client';
+import { queryLeadState, submitLead } from '../../api/lead-client';
 import { recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
 import { eventually, testPool } from '../support/db';
 import { unconfirmedNeedDiscovery } from '../support/discovery';
@@ -160,4 +160,27 @@ it('closes the lead with a reason once it has used up its nurture cycles', async
     },
     version,
   );
+});
+
+it('continues as new when history grows long, keeping state, deadlines and the audit trail', async () => {
+  await withWorker(h, 'long-history', async ({ taskQueue }) => {
+    const { leadId, handle, view } = await routedLead(h, taskQueue, {}, { maxHistoryEvents: 150 });
+    const firstRun = (await handle.describe()).runId;
+    const signals = 200;
+    for (let sent = 0; sent < signals; sent += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => handle.signal(recordEngagementSignal, { type: 'page_view', detail: `pricing page ${sent + i}` })));
+    }
+    const after = await eventually(
+      async () => ({ view: await queryLeadState(h.env.client, leadId), runId: (await handle.describe()).runId }),
+      ({ runId, view: v }) => runId !== firstRun && v.events.filter((e) => e.type === 'engagement_recorded').length > 0,
+      60_000,
+    );
+    expect(after.view).toMatchObject({ stage: 'awaiting_discovery', owner: view.owner, cycle: 0, route: view.route });
+    const recorded = await eventually(
+      () => h.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM lead_events WHERE lead_id = $1 AND type = 'engagement_recorded'", [leadId]),
+      (r) => r.rows[0]!.n === signals,
+      60_000,
+    );
+    expect(recorded.rows[0]!.n).toBe(signals);
+  });
 });

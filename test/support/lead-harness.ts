@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { leadHandle, queryLeadState, submitLead } from '../../api/lead-client';
+import { leadHandle, queryLeadState, submitLead, type SubmitOptions } from '../../api/lead-client';
 import type { LeadIntake } from '../../domain';
 import type { LeadView } from '../../domain/lead-view';
 import { eventually } from './db';
@@ -32,9 +32,9 @@ export function waitForStage(h: Harness, leadId: string, stage: LeadView['stage'
 }
 
 /** Submits a lead and waits until it sits in `awaiting_discovery` with an owner. */
-export async function routedLead(h: Harness, taskQueue: string, overrides: Partial<LeadIntake> = {}) {
+export async function routedLead(h: Harness, taskQueue: string, overrides: Partial<LeadIntake> = {}, options: SubmitOptions = {}) {
   const intake = inboundLead(overrides);
-  const { leadId } = await submitLead(h.env.client, taskQueue, intake);
+  const { leadId } = await submitLead(h.env.client, taskQueue, intake, options);
   const view = await waitForStage(h, leadId, 'awaiting_discovery');
   return { leadId, intake, view, handle: leadHandle(h.env.client, leadId) };
 }
