@@ -1,0 +1,125 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../config/config';
+import { loadMigrations, migrate, pendingMigrations } from '../../db/migrate';
+import { deliverDueNotifications, enqueueNotification } from '../../db/outbox';
+import { createPool } from '../../db/pool';
+import { freePort } from '../../platform/ports';
+import { createLogger } from '../../platform/logger';
+import { webhookDelivery } from '../../worker/notification-dispatcher';
+import { LEAD_TASK_QUEUE } from '../../workflows/ids';
+import { testPool } from '../support/db';
+import { testServices } from '../support/services';
+
+const pool = testPool();
+let connection: Connection;
+let temporal: Client;
+
+beforeAll(async () => {
+  connection = await Connection.connect({ address: testServices().temporalAddress });
+  temporal = new Client({ connection });
+});
+afterAll(async () => {
+  await pool.end();
+  await connection.close();
+});
+
+function app(deps: { pool?: ReturnType<typeof createPool> } = {}) {
+  return createApp({
+    temporal,
+    namespace: 'default',
+    taskQueue: LEAD_TASK_QUEUE,
+    pool: deps.pool ?? pool,
+    log: createLogger('silent'),
+    config: loadConfig({}),
+  });
+}
+
+describe('health', () => {
+  it('answers /healthz while the process lives', async () => {
+    await request(app()).get('/healthz').expect(200, { status: 'ok' });
+  });
+
+  it('is ready when Temporal, its namespace, PostgreSQL and the schema all answer', async () => {
+    const res = await request(app()).get('/readyz').expect(200);
+    expect(res.body).toEqual({
+      status: 'ready',
+      checks: { temporal: { ok: true, detail: 'namespace default' }, postgres: { ok: true }, migrations: { ok: true } },
+    });
+  });
+
+  it('is not ready, naming the part, when PostgreSQL is unreachable', async () => {
+    const unreachable = createPool(`postgres://nobody@127.0.0.1:${await freePort()}/none`, 1);
+    try {
+      const res = await request(app({ pool: unreachable })).get('/readyz').expect(503);
+      expect(res.body.status).toBe('not_ready');
+      expect(res.body.checks.temporal.ok).toBe(true);
+      expect(res.body.checks.postgres).toMatchObject({ ok: false, detail: expect.any(String) });
+    } finally {
+      await unreachable.end();
+    }
+  });
+});
+
+describe('migrations', () => {
+  it('are all applied by start-up and applying them again changes nothing', async () => {
+    expect(await pendingMigrations(pool)).toEqual([]);
+    expect(await migrate(pool)).toEqual([]);
+  });
+
+  it('refuse to run when an applied migration was edited', async () => {
+    const edited = loadMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
+    await expect(migrate(pool, edited)).rejects.toThrow(/001_initial was changed after it was applied/);
+  });
+
+  it('apply concurrently exactly once under the advisory lock', async () => {
+    const extra = [...loadMigrations(), { id: '999_concurrency_probe', sql: 'CREATE TABLE concurrency_probe (id int)', checksum: 'probe' }];
+    const results = await Promise.all([migrate(pool, extra), migrate(pool, extra), migrate(pool, extra)]);
+    expect(results.flat()).toEqual(['999_concurrency_probe']);
+    await pool.query("DROP TABLE concurrency_probe; DELETE FROM schema_migrations WHERE id = '999_concurrency_probe'");
+  });
+});
+
+describe('notification outbox delivery', () => {
+  it('delivers queued messages to the webhook once and backs off after a failure', async () => {
+    // The outbox is shared with every other test's leads: this hook fails and records only ours.
+    const leadId = `lead_outbox_${Date.now()}`;
+    const received: Array<{ kind: string; key: string | undefined }> = [];
+    let failedOnce = false;
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const message = JSON.parse(body) as { kind: string; leadId: string };
+        if (message.leadId === leadId && !failedOnce) {
+          failedOnce = true;
+          res.writeHead(503).end();
+          return;
+        }
+        if (message.leadId === leadId) received.push({ kind: message.kind, key: req.headers['idempotency-key'] as string | undefined });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      await enqueueNotification(pool, { leadId, cycle: 0, kind: 'lead_assigned', recipientRepId: 'rep-a', recipientTeam: 'iam', payload: { companyName: 'Acme' } });
+      const deliver = webhookDelivery(url);
+      const ours = async () => (await pool.query('SELECT attempts, delivered_at, last_error, next_attempt_at > now() AS backing_off FROM notification_outbox WHERE lead_id = $1', [leadId])).rows[0];
+
+      await deliverDueNotifications(pool, deliver);
+      expect(await ours()).toMatchObject({ attempts: 1, delivered_at: null, last_error: 'webhook answered 503', backing_off: true });
+
+      await pool.query('UPDATE notification_outbox SET next_attempt_at = now() WHERE lead_id = $1', [leadId]);
+      await deliverDueNotifications(pool, deliver);
+      await deliverDueNotifications(pool, deliver);
+      expect(await ours()).toMatchObject({ attempts: 2, delivered_at: expect.any(Date), last_error: null });
+      expect(received).toEqual([{ kind: 'lead_assigned', key: `${leadId}:0:lead_assigned` }]);
+    } finally {
+      server.close();
+    }
+  });
+});
