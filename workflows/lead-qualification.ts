@@ -555,7 +555,8 @@ class LeadRun {
   private async continueAsNew(): Promise<never> {
     await this.flushEngagement();
     await condition(() => allHandlersFinished() && !this.busy);
-    const carried: CarriedState = { ...this.s, pendingEvents: [], dirty: false, wakeRequested: null };
+    // Everything carries over, unwritten events and a pending wake-up included: the next run writes and honours them.
+    const carried: CarriedState = { ...this.s };
     return continueAsNew<typeof leadQualificationWorkflow>(this.input, carried);
   }
 }

@@ -173,13 +173,13 @@ it('continues as new when history grows long, keeping state, deadlines and the a
     const after = await eventually(
       async () => ({ view: await queryLeadState(h.env.client, leadId), runId: (await handle.describe()).runId }),
       ({ runId, view: v }) => runId !== firstRun && v.events.filter((e) => e.type === 'engagement_recorded').length > 0,
-      60_000,
+      30_000,
     );
     expect(after.view).toMatchObject({ stage: 'awaiting_discovery', owner: view.owner, cycle: 0, route: view.route });
     const recorded = await eventually(
       () => h.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM lead_events WHERE lead_id = $1 AND type = 'engagement_recorded'", [leadId]),
       (r) => r.rows[0]!.n === signals,
-      60_000,
+      30_000,
     );
     expect(recorded.rows[0]!.n).toBe(signals);
   });
