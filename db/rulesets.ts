@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { defaultRuleset, parseRuleset, rulesetVersion, type Ruleset } from '../domain';
+import { inTransaction } from './tx';
 
 export interface StoredRuleset {
   version: string;
@@ -9,25 +10,13 @@ export interface StoredRuleset {
 /** Stores a ruleset under its content-derived version (idempotent) and optionally makes it the active one. */
 export async function saveRuleset(pool: Pool, ruleset: Ruleset, options: { activate?: boolean } = {}): Promise<string> {
   const version = rulesetVersion(ruleset);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('INSERT INTO rulesets (version, content) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING', [
-      version,
-      JSON.stringify(ruleset),
-    ]);
-    if (options.activate) {
-      await client.query('UPDATE rulesets SET active = false WHERE active AND version <> $1', [version]);
-      await client.query('UPDATE rulesets SET active = true WHERE version = $1', [version]);
-    }
-    await client.query('COMMIT');
-    return version;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  await inTransaction(pool, async (client) => {
+    await client.query('INSERT INTO rulesets (version, content) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING', [version, JSON.stringify(ruleset)]);
+    if (!options.activate) return;
+    await client.query('UPDATE rulesets SET active = false WHERE active AND version <> $1', [version]);
+    await client.query('UPDATE rulesets SET active = true WHERE version = $1', [version]);
+  });
+  return version;
 }
 
 export async function findRuleset(pool: Pool, version: string): Promise<StoredRuleset | null> {

@@ -8,17 +8,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { upsertRep } from '../db/reps';
 import { submitLead } from '../api/lead-client';
 import { submitCommercialUpdate, submitDiscoveryUpdate, submitScopeUpdate, disqualifyUpdate, recordEngagementSignal } from '../workflows/messages';
 import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
-import { testPool } from '../test/support/db';
 import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../test/support/discovery';
 import { inboundLead } from '../test/support/intake';
-import { asRep, routedLead, waitForStage, withWorker, type Harness } from '../test/support/lead-harness';
-import { fastRuleset, storeRuleset } from '../test/support/rulesets';
-import { bundleLeadWorkflows, connectTestEnv } from '../test/support/temporal';
+import { asRep, closeHarness, createHarness, routedLead, waitForStage, withWorker, type Harness } from '../test/support/lead-harness';
+import { fastRuleset } from '../test/support/rulesets';
 import { projectRoot } from '../platform/project-root';
 import { resolveTemporalCli } from '../platform/temporal-cli';
 import { testServices } from '../test/support/services';
@@ -56,62 +53,63 @@ async function allRuns(h: Harness, leadId: string): Promise<string[]> {
 
 async function main(): Promise<void> {
   await globalSetup();
-  const h = {} as Harness;
+  let h: Harness | undefined;
   try {
-    [h.env, h.bundle] = await Promise.all([connectTestEnv(), bundleLeadWorkflows()]);
-    h.pool = testPool();
-    h.rulesetVersion = await storeRuleset(h.pool, fastRuleset({ engagement: { responseWindow: '3s' } }));
-    for (const [repId, team, isTeamLead] of [
-      ['hist-ss', 'solution_specialist', false],
-      ['hist-ir', 'incident_response', false],
-      ['hist-ir-lead', 'incident_response', true],
-    ] as const) {
-      await upsertRep(h.pool, { repId, name: repId, email: null, team, capacity: 1000, isTeamLead });
-    }
-    mkdirSync(outDir, { recursive: true });
-    await withWorker(h, 'record', async ({ taskQueue }) => {
-      const qualified = await routedLead(h, taskQueue);
-      await qualified.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(qualified.view.owner), payload: qualifyingDiscovery() }] });
-      await save(h, 'qualified-in-one-call', qualified.leadId);
-
-      const stepwise = await routedLead(h, taskQueue);
-      const { scope, commercial, ...discovery } = qualifyingDiscovery();
-      const actor = asRep(stepwise.view.owner);
-      await stepwise.handle.signal(recordEngagementSignal, { type: 'booked_meeting', detail: 'Technical review booked' });
-      await stepwise.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor, payload: discovery }] });
-      await stepwise.handle.executeUpdate(submitScopeUpdate, { args: [{ actor, payload: scope! }] });
-      await stepwise.handle.executeUpdate(submitCommercialUpdate, { args: [{ actor, payload: commercial! }] });
-      await save(h, 'qualified-stepwise', stepwise.leadId);
-
-      const urgent = await routedLead(h, taskQueue, {
-        primaryInterest: 'incident_response',
-        message: 'Ransomware encrypted two file servers last night; we suspect the attacker is still inside.',
-        timeline: { activeIncident: true },
-      });
-      await waitForStage(h, urgent.leadId, 'outcome');
-      await save(h, 'urgent-escalated-then-silent', urgent.leadId);
-
-      const nurture = await routedLead(h, taskQueue);
-      await nurture.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(nurture.view.owner), payload: unconfirmedNeedDiscovery() }] });
-      const again = await waitForStage(h, nurture.leadId, 'awaiting_discovery', (v) => v.cycle === 1);
-      await nurture.handle.executeUpdate(disqualifyUpdate, {
-        args: [{ actor: asRep(again.owner), payload: { reason: 'timing_later', note: 'Cloud migration slipped to 2028; security budget follows the migration' } }],
-      });
-      await save(h, 'nurture-cycle-then-disqualified', nurture.leadId);
-
-      const mismatch = await submitLead(h.env.client, taskQueue, {
-        ...inboundLead(),
-        contact: { name: 'Chris Doe', email: `chris.${Date.now()}@gmail.com`, title: 'Student' },
-        message: 'I am a student writing my thesis on SOC tooling, could you share some material?',
-      });
-      await waitForStage(h, mismatch.leadId, 'outcome');
-      await save(h, 'unqualified-at-fit-check', mismatch.leadId);
-    });
+    h = await createHarness(
+      [
+        { repId: 'hist-ss', team: 'solution_specialist' },
+        { repId: 'hist-ir', team: 'incident_response' },
+        { repId: 'hist-ir-lead', team: 'incident_response', isTeamLead: true },
+      ],
+      fastRuleset({ engagement: { responseWindow: '3s' } }),
+    );
+    await recordAll(h);
   } finally {
-    await h.pool?.end();
-    await h.env?.teardown();
+    await closeHarness(h);
     await globalTeardown();
   }
+}
+
+async function recordAll(h: Harness): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  await withWorker(h, 'record', async ({ taskQueue }) => {
+    const qualified = await routedLead(h, taskQueue);
+    await qualified.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(qualified.view.owner), payload: qualifyingDiscovery() }] });
+    await save(h, 'qualified-in-one-call', qualified.leadId);
+
+    const stepwise = await routedLead(h, taskQueue);
+    const { scope, commercial, ...discovery } = qualifyingDiscovery();
+    const actor = asRep(stepwise.view.owner);
+    await stepwise.handle.signal(recordEngagementSignal, { type: 'booked_meeting', detail: 'Technical review booked' });
+    await stepwise.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor, payload: discovery }] });
+    await stepwise.handle.executeUpdate(submitScopeUpdate, { args: [{ actor, payload: scope! }] });
+    await stepwise.handle.executeUpdate(submitCommercialUpdate, { args: [{ actor, payload: commercial! }] });
+    await save(h, 'qualified-stepwise', stepwise.leadId);
+
+    const urgent = await routedLead(h, taskQueue, {
+      primaryInterest: 'incident_response',
+      message: 'Ransomware encrypted two file servers last night; we suspect the attacker is still inside.',
+      timeline: { activeIncident: true },
+    });
+    await waitForStage(h, urgent.leadId, 'outcome');
+    await save(h, 'urgent-escalated-then-silent', urgent.leadId);
+
+    const nurture = await routedLead(h, taskQueue);
+    await nurture.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(nurture.view.owner), payload: unconfirmedNeedDiscovery() }] });
+    const again = await waitForStage(h, nurture.leadId, 'awaiting_discovery', (v) => v.cycle === 1);
+    await nurture.handle.executeUpdate(disqualifyUpdate, {
+      args: [{ actor: asRep(again.owner), payload: { reason: 'timing_later', note: 'Cloud migration slipped to 2028; security budget follows the migration' } }],
+    });
+    await save(h, 'nurture-cycle-then-disqualified', nurture.leadId);
+
+    const mismatch = await submitLead(h.env.client, taskQueue, {
+      ...inboundLead(),
+      contact: { name: 'Chris Doe', email: `chris.${Date.now()}@gmail.com`, title: 'Student' },
+      message: 'I am a student writing my thesis on SOC tooling, could you share some material?',
+    });
+    await waitForStage(h, mismatch.leadId, 'outcome');
+    await save(h, 'unqualified-at-fit-check', mismatch.leadId);
+  });
 }
 
 main().catch((error) => {

@@ -1,14 +1,4 @@
-import type {
-  CommercialFindings,
-  Discovery,
-  EngagementEvent,
-  Evaluation,
-  FitResult,
-  LeadIntake,
-  Ruleset,
-  ScopeFindings,
-  Scores,
-} from '../domain';
+import type { EngagementEvent, LeadIntake, OutcomeInput, Ruleset } from '../domain';
 import type { LeadEvent, LeadView } from '../domain/lead-view';
 import type { LeadWorkflowInput } from './messages';
 
@@ -16,18 +6,10 @@ import type { LeadWorkflowInput } from './messages';
  * Everything a lead run knows. It is also what continue-as-new carries, so a
  * new run resumes in the same stage with the same deadlines and counters.
  */
-export interface LeadState {
+export interface LeadState extends Omit<OutcomeInput, 'trigger' | 'intake' | 'ruleset' | 'engagements'> {
   view: LeadView;
   intake: LeadIntake;
   ruleset: { version: string; ruleset: Ruleset } | null;
-  fit?: FitResult;
-  scores?: Scores;
-  discovery?: Discovery;
-  discoveryEval?: Evaluation;
-  scope?: ScopeFindings;
-  scopeEval?: Evaluation;
-  commercial?: CommercialFindings;
-  commercialEval?: Evaluation;
   engagements: EngagementEvent[];
   teamLeadId: string | null;
   /** The no-engagement window restarts at routing and at every engagement. */

@@ -1,29 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { upsertRep } from '../../db/reps';
 import { leadHandle, submitLead } from '../../api/lead-client';
 import { submitDiscoveryUpdate } from '../../workflows/messages';
-import { eventually, testPool } from '../support/db';
+import { eventually } from '../support/db';
 import { qualifyingDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
-import { asRep, waitForStage, type Harness } from '../support/lead-harness';
-import { fastRuleset, storeRuleset } from '../support/rulesets';
+import { asRep, waitForStage, type Harness, createHarness, closeHarness } from '../support/lead-harness';
 import { testServices } from '../support/services';
-import { bundleLeadWorkflows, connectTestEnv, createTestWorker, uniqueTaskQueue } from '../support/temporal';
+import { createTestWorker, uniqueTaskQueue } from '../support/temporal';
 
-const h = {} as Harness;
+let h: Harness;
 
 beforeAll(async () => {
-  [h.env, h.bundle] = await Promise.all([connectTestEnv(), bundleLeadWorkflows()]);
-  h.pool = testPool();
-  h.rulesetVersion = await storeRuleset(h.pool, fastRuleset());
-  await upsertRep(h.pool, { repId: 'ld-ss-1', name: 'Ana Silva', email: null, team: 'solution_specialist', capacity: 10_000, isTeamLead: false });
+  h = await createHarness([{ repId: 'ld-ss-1', team: 'solution_specialist' }]);
 });
 
-afterAll(async () => {
-  await h.pool?.end();
-  await h.env?.teardown();
-});
+afterAll(() => closeHarness(h));
 
 function startWorkerProcess(taskQueue: string): Promise<ChildProcess> {
   const { temporalAddress, databaseUrl } = testServices();

@@ -1,32 +1,22 @@
-import { upsertRep } from '../../db/reps';
 import { queryLeadState, submitLead } from '../../api/lead-client';
 import { recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
-import { eventually, testPool } from '../support/db';
+import { eventually } from '../support/db';
 import { unconfirmedNeedDiscovery } from '../support/discovery';
-import { asRep, routedLead, waitForStage, withWorker, type Harness } from '../support/lead-harness';
+import { asRep, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
 import { fastRuleset, storeRuleset } from '../support/rulesets';
-import { bundleLeadWorkflows, connectTestEnv } from '../support/temporal';
 
 /** Durable timers on the real dev server, with the ruleset's clocks shrunk to seconds. */
-const h = {} as Harness;
+let h: Harness;
 
 beforeAll(async () => {
-  [h.env, h.bundle] = await Promise.all([connectTestEnv(), bundleLeadWorkflows()]);
-  h.pool = testPool();
-  h.rulesetVersion = await storeRuleset(h.pool, fastRuleset());
-  for (const [repId, team, isTeamLead] of [
-    ['lt-ir-1', 'incident_response', false],
-    ['lt-ir-lead', 'incident_response', true],
-    ['lt-ss-1', 'solution_specialist', false],
-  ] as const) {
-    await upsertRep(h.pool, { repId, name: repId, email: null, team, capacity: 10_000, isTeamLead });
-  }
+  h = await createHarness([
+    { repId: 'lt-ir-1', team: 'incident_response' },
+    { repId: 'lt-ir-lead', team: 'incident_response', isTeamLead: true },
+    { repId: 'lt-ss-1', team: 'solution_specialist' },
+  ]);
 });
 
-afterAll(async () => {
-  await h.pool?.end();
-  await h.env?.teardown();
-});
+afterAll(() => closeHarness(h));
 
 const outbox = async (leadId: string) =>
   (

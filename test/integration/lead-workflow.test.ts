@@ -1,5 +1,4 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { upsertRep } from '../../db/reps';
 import { submitLead } from '../../api/lead-client';
 import { LeadOutcome, LeadStage, LeadTeam } from '../../workflows/search-attributes';
 import {
@@ -8,26 +7,18 @@ import {
   submitDiscoveryUpdate,
   submitScopeUpdate,
 } from '../../workflows/messages';
-import { eventually, testPool } from '../support/db';
+import { eventually } from '../support/db';
 import { qualifyingDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
-import { asManager, asRep, historyEventTypes, routedLead, waitForStage, withWorker, type Harness } from '../support/lead-harness';
-import { fastRuleset, storeRuleset } from '../support/rulesets';
-import { bundleLeadWorkflows, connectTestEnv } from '../support/temporal';
+import { asManager, asRep, historyEventTypes, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
 
-const h = {} as Harness;
+let h: Harness;
 
 beforeAll(async () => {
-  [h.env, h.bundle] = await Promise.all([connectTestEnv(), bundleLeadWorkflows()]);
-  h.pool = testPool();
-  h.rulesetVersion = await storeRuleset(h.pool, fastRuleset());
-  await upsertRep(h.pool, { repId: 'lw-ss-1', name: 'Ana Silva', email: null, team: 'solution_specialist', capacity: 10_000, isTeamLead: false });
+  h = await createHarness([{ repId: 'lw-ss-1', team: 'solution_specialist' }]);
 });
 
-afterAll(async () => {
-  await h.pool?.end();
-  await h.env?.teardown();
-});
+afterAll(() => closeHarness(h));
 
 /** The rejection type an Update failed with (validator or handler). */
 async function rejection(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string; details: unknown[] }> {

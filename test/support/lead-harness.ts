@@ -2,11 +2,34 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { leadHandle, queryLeadState, submitLead, type SubmitOptions } from '../../api/lead-client';
-import type { LeadIntake } from '../../domain';
 import type { LeadView } from '../../domain/lead-view';
-import { eventually } from './db';
+import { upsertRep } from '../../db/reps';
+import type { LeadIntake, Ruleset, Team } from '../../domain';
+import { eventually, testPool } from './db';
 import { inboundLead } from './intake';
-import { createTestWorker, uniqueTaskQueue } from './temporal';
+import { fastRuleset, storeRuleset } from './rulesets';
+import { bundleLeadWorkflows, connectTestEnv, createTestWorker, uniqueTaskQueue } from './temporal';
+
+export type TestRep = { repId: string; team: Team; isTeamLead?: boolean };
+
+/**
+ * One per test file: a client on the shared dev server, the workflow bundle
+ * (built once), a pool, a ruleset with clocks in seconds, and the file's reps.
+ */
+export async function createHarness(reps: TestRep[], ruleset: Ruleset = fastRuleset()): Promise<Harness> {
+  const [env, bundle] = await Promise.all([connectTestEnv(), bundleLeadWorkflows()]);
+  const pool = testPool();
+  const rulesetVersion = await storeRuleset(pool, ruleset);
+  for (const rep of reps) {
+    await upsertRep(pool, { repId: rep.repId, name: rep.repId, email: null, team: rep.team, capacity: 10_000, isTeamLead: rep.isTeamLead ?? false });
+  }
+  return { env, bundle, pool, rulesetVersion };
+}
+
+export async function closeHarness(h: Harness | undefined): Promise<void> {
+  await h?.pool.end();
+  await h?.env.teardown();
+}
 
 export interface Harness {
   env: TestWorkflowEnvironment;
