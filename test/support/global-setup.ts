@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -44,7 +44,10 @@ async function startPostgres(): Promise<string> {
   if (process.env.DATABASE_URL) return freshDatabaseOn(process.env.DATABASE_URL);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'leadgate-test-pg-'));
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'leadgate_test', fast: true });
-  stops.push(pg.stop);
+  stops.push(async () => {
+    await pg.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   return pg.url;
 }
 
