@@ -232,8 +232,11 @@ class LeadRun {
   private async nurture(): Promise<void> {
     if (this.parkedCycle !== this.s.view.cycle) return this.continueAsNew();
     const reengageAt = Date.parse(this.s.view.nurture?.reengageAt ?? nowIso());
-    const signalled = await condition(() => this.s.wakeRequested !== null || this.s.dirty, Math.max(reengageAt - Date.now(), 1));
-    // An engagement recorded while parked is written by the main loop; the lead keeps sleeping.
+    const signalled = await condition(
+      () => this.s.wakeRequested !== null || this.s.dirty || this.s.view.stage !== 'nurture',
+      Math.max(reengageAt - Date.now(), 1),
+    );
+    // A manager closed the lead, or an engagement arrived (the main loop writes it and the lead keeps sleeping).
     if (signalled && this.s.wakeRequested === null) return;
     await this.exclusive(async () => {
       if (this.s.view.stage !== 'nurture') return;
@@ -349,6 +352,8 @@ class LeadRun {
     this.s.discoveryEval = evaluation;
     this.rescore();
     this.event('discovery_submitted', { verdict: evaluation.verdict, missing: evaluation.missing }, evaluation.reasons, actorName(cmd.actor));
+    // A discovery call is engagement: the no-engagement window starts again for scope and commercial.
+    this.s.responseWindowStartedAt = nowIso();
     if (evaluation.verdict === 'stop') return this.decideAndShow(decideOutcome({ trigger: 'evaluation', ...this.outcomeContext() }));
     this.enter('scope_check');
     if (discovery.scope) return this.applyScope(discovery.scope, cmd.actor);
@@ -367,6 +372,7 @@ class LeadRun {
     const evaluation = evaluateScope(scope, ruleset, { intake: this.s.intake, discovery: this.s.discovery });
     this.s.scopeEval = evaluation;
     this.event('scope_submitted', { verdict: evaluation.verdict, missing: evaluation.missing }, evaluation.reasons, actorName(actor));
+    this.s.responseWindowStartedAt = nowIso();
     if (evaluation.verdict === 'stop') return this.decideAndShow(decideOutcome({ trigger: 'evaluation', ...this.outcomeContext() }));
     this.enter('commercial_check');
     if (this.s.discovery?.commercial) return this.applyCommercial(this.s.discovery.commercial, actor);

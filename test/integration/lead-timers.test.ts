@@ -1,8 +1,8 @@
 import { queryLeadState, submitLead } from '../../api/lead-client';
-import { recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
+import { disqualifyUpdate, recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
 import { eventually } from '../support/db';
 import { unconfirmedNeedDiscovery } from '../support/discovery';
-import { asRep, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
+import { asManager, asRep, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
 import { fastRuleset, storeRuleset } from '../support/rulesets';
 
 /** Durable timers on the real dev server, with the ruleset's clocks shrunk to seconds. */
@@ -173,4 +173,21 @@ it('continues as new when history grows long, keeping state, deadlines and the a
     );
     expect(recorded.rows[0]!.n).toBe(signals);
   });
+});
+
+it('closes a nurturing lead at once when a manager disqualifies it, without waiting for its date', async () => {
+  const version = await storeRuleset(h.pool, fastRuleset({ nurture: { defaultCadence: '1h', minimumDelay: '1h' } }));
+  await withWorker(
+    h,
+    'close-nurture',
+    async ({ taskQueue }) => {
+      const { leadId, view, handle } = await routedLead(h, taskQueue);
+      await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
+      await waitForStage(h, leadId, 'nurture');
+      const note = 'Acquired by a group that standardised on another MDR provider; no evaluation possible';
+      await handle.executeUpdate(disqualifyUpdate, { args: [{ actor: asManager, payload: { reason: 'no_buying_intent', note } }] });
+      await expect(handle.result()).resolves.toMatchObject({ stage: 'outcome', outcome: { status: 'unqualified', note } });
+    },
+    version,
+  );
 });
