@@ -1,0 +1,148 @@
+/**
+ * The system under test: Temporal (a fresh dev server on a temp SQLite file, or
+ * TEMPORAL_ADDRESS) and PostgreSQL (embedded in a temp dir, or a fresh database
+ * on DATABASE_URL), migrated and seeded with the demo reps, plus the two
+ * workflow bundles the worker processes load.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { Client as PgClient, type Pool } from 'pg';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { seedDemoReps } from '../db/seed';
+import { startEmbeddedPostgres } from '../platform/embedded-postgres';
+import { freePort } from '../platform/ports';
+import { projectRoot } from '../platform/project-root';
+import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
+import { startTemporalDevServer } from '../platform/temporal-dev-server';
+
+export interface Stack {
+  temporalAddress: string;
+  namespace: string;
+  databaseUrl: string;
+  temporal: TemporalClient;
+  pool: Pool;
+  leadBundlePath: string;
+  baselineBundlePath: string;
+  describe: { temporal: string; postgres: string };
+  stop(): Promise<void>;
+}
+
+type Stop = () => Promise<void>;
+
+export async function startStack(options: { fastStorage: boolean; log: (line: string) => void }): Promise<Stack> {
+  const stops: Stop[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error) => options.log(`stop failed: ${String(error)}`));
+  };
+  const tmp = mkdtempSync(path.join(tmpdir(), 'leadgate-bench-'));
+  stops.push(async () => rmSync(tmp, { recursive: true, force: true }));
+  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  try {
+    // Settle all three before going on, so a failure never tears down a start still in progress.
+    const settled = await Promise.allSettled([startTemporal(tmp, namespace, options, stops), startPostgres(options, stops), buildBundles(tmp)]);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [temporal, postgres, bundles] = settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
+      Awaited<ReturnType<typeof startTemporal>>,
+      Awaited<ReturnType<typeof startPostgres>>,
+      Awaited<ReturnType<typeof buildBundles>>,
+    ];
+    const pool = createPool(postgres.url, 10);
+    stops.push(() => pool.end());
+    await migrate(pool);
+    await seedDemoReps(pool);
+    await installStageTrigger(pool);
+    const connection = await Connection.connect({ address: temporal.address });
+    stops.push(() => connection.close());
+    return {
+      temporalAddress: temporal.address,
+      namespace,
+      databaseUrl: postgres.url,
+      temporal: new TemporalClient({ connection, namespace }),
+      pool,
+      ...bundles,
+      describe: { temporal: temporal.describe, postgres: postgres.describe },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startTemporal(tmp: string, namespace: string, options: { fastStorage: boolean; log: (l: string) => void }, stops: Stop[]) {
+  const external = process.env.TEMPORAL_ADDRESS;
+  if (external) return { address: external, describe: `external ${external}` };
+  const cli = await resolveTemporalCli({ log: options.log });
+  const server = await startTemporalDevServer({
+    cli,
+    port: await freePort(),
+    namespace,
+    dbFile: path.join(tmp, 'temporal.db'),
+    fastSqlite: options.fastStorage,
+    readyTimeoutMs: 120_000,
+  });
+  stops.push(server.stop);
+  return { address: server.address, describe: `dev server ${describeCli(cli)}, fresh SQLite file${options.fastStorage ? ' (WAL, no fsync)' : ''}` };
+}
+
+async function startPostgres(options: { fastStorage: boolean }, stops: Stop[]) {
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    // A fresh database on the given server, dropped afterwards: the run starts empty and leaves others alone.
+    const name = `leadgate_bench_${Date.now()}_${process.pid}`;
+    const admin = new PgClient({ connectionString: external });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    stops.push(async () => {
+      const cleanup = new PgClient({ connectionString: external });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    });
+    const url = new URL(external);
+    url.pathname = `/${name}`;
+    return { url: url.toString(), describe: `external server, fresh database ${name}` };
+  }
+  // Its own temp dir (not inside another): as root, PostgreSQL runs as a separate user that must reach it.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'leadgate-bench-pg-'));
+  stops.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'leadgate_bench', fast: options.fastStorage });
+  stops.push(pg.stop);
+  return { url: pg.url, describe: `embedded in a temp dir${options.fastStorage ? ' (fsync off)' : ''}` };
+}
+
+async function buildBundles(tmp: string) {
+  const logger = new DefaultLogger('WARN');
+  const [lead, baseline] = await Promise.all([
+    bundleWorkflowCode({ workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'), logger }),
+    bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'baseline-workflow.ts'), logger }),
+  ]);
+  const leadBundlePath = path.join(tmp, 'lead-bundle.js');
+  const baselineBundlePath = path.join(tmp, 'baseline-bundle.js');
+  writeFileSync(leadBundlePath, lead.code);
+  writeFileSync(baselineBundlePath, baseline.code);
+  return { leadBundlePath, baselineBundlePath };
+}
+
+/**
+ * The benchmark's own observer in its own database: every write of a lead's
+ * stage is announced with NOTIFY, so "routed" is timed when it commits rather
+ * than by polling.
+ */
+async function installStageTrigger(pool: Pool): Promise<void> {
+  await pool.query(`
+    CREATE OR REPLACE FUNCTION bench_lead_stage() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('bench_lead_stage', NEW.lead_id || '|' || NEW.stage || '|' || coalesce(NEW.owner_rep_id, ''));
+      RETURN NULL;
+    END $$;
+    DROP TRIGGER IF EXISTS bench_lead_stage ON leads;
+    CREATE TRIGGER bench_lead_stage AFTER INSERT OR UPDATE ON leads FOR EACH ROW EXECUTE FUNCTION bench_lead_stage();
+  `);
+}
