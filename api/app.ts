@@ -1,10 +1,20 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
+import { authenticate } from './auth';
+import { requestContext } from './context';
 import { healthRouter } from './health';
+import { leadActionsRouter } from './lead-actions';
+import { importRouter } from './lead-import';
+import { leadsRouter } from './leads';
+import { createMetrics, metricsRouter, type ApiMetrics } from './metrics';
+import { openApiRouter } from './openapi';
 import { problem, problemHandler } from './problem';
+import { reportsRouter } from './reports';
+import { rulesRouter } from './rules';
 
 export interface AppDeps {
   temporal: Client;
@@ -13,14 +23,36 @@ export interface AppDeps {
   pool: Pool;
   log: Logger;
   config: Config;
+  /** One registry per app; production passes one with the process's default metrics. */
+  metrics?: ApiMetrics;
 }
+
+/** JSON bodies: generous for a discovery call with many contacts, far below anything abusive. */
+export const JSON_BODY_LIMIT = '256kb';
 
 /** Builds the HTTP app without listening, so tests drive it directly. */
 export function createApp(deps: AppDeps): Express {
+  const metrics = deps.metrics ?? createMetrics({ pool: deps.pool });
+  const routerDeps = { ...deps, metrics };
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestContext({ log: deps.log, metrics }));
+  app.use(helmet());
   app.use(healthRouter(deps));
-  app.use((_req, _res, next) => next(problem(404, 'No such resource.')));
+  app.use(metricsRouter(metrics));
+  app.use(openApiRouter());
+
+  // Every /v1 route: a valid key first (before any body is read), then JSON bodies within the limit.
+  app.use('/v1', authenticate(deps.pool));
+  app.use('/v1', express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(importRouter(routerDeps));
+  app.use(leadsRouter(routerDeps));
+  app.use(leadActionsRouter(routerDeps));
+  app.use(reportsRouter(routerDeps));
+  app.use(rulesRouter(routerDeps));
+
+  app.use((req, _res, next) => next(problem(404, `No resource at ${req.method} ${req.path}.`)));
   app.use(problemHandler(deps.log));
   return app;
 }

@@ -57,3 +57,25 @@ export function leadHandle(temporal: Client, leadId: string) {
 export function queryLeadState(temporal: Client, leadId: string): Promise<LeadView> {
   return leadHandle(temporal, leadId).query(getLeadStateQuery);
 }
+
+/**
+ * Starts the lead only if it never existed (open or closed): an outbound list
+ * imported twice starts nothing the second time and wakes no nurturing lead.
+ */
+export async function startLeadIfNew(temporal: Client, taskQueue: string, intake: LeadIntake): Promise<{ leadId: string; started: boolean }> {
+  const leadId = leadIdFor(intake.contact.email, intake.domain);
+  const submission: InboundSubmission = { submissionId: randomUUID(), receivedAt: new Date().toISOString(), intake };
+  try {
+    await temporal.workflow.start(leadQualificationWorkflow, {
+      workflowId: leadWorkflowId(leadId),
+      taskQueue,
+      args: [{ leadId, submission }],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: LeadStage, value: 'captured' }],
+    });
+    return { leadId, started: true };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { leadId, started: false };
+    throw error;
+  }
+}

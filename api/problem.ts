@@ -1,55 +1,98 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 
-/** RFC 9457 problem details; `errors` lists each failing field. */
+/** RFC 9457 problem details; `errors` lists each failing field; `requestId` finds the request in the logs. */
 export interface Problem {
   type: string;
   title: string;
   status: number;
   detail?: string;
-  errors?: Array<{ field: string; message: string }>;
+  instance?: string;
+  errors?: FieldError[];
+  requestId?: string;
   [extension: string]: unknown;
 }
 
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
 export class HttpProblem extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** Response headers that belong with the problem (`WWW-Authenticate`, `Retry-After`). */
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem.detail ?? problem.title);
   }
 }
 
 const TITLES: Record<number, string> = {
-  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 413: 'Payload too large',
-  415: 'Unsupported media type', 422: 'Unprocessable content', 429: 'Too many requests', 500: 'Internal error', 503: 'Service unavailable',
+  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed', 409: 'Conflict',
+  413: 'Payload too large', 415: 'Unsupported media type', 422: 'Unprocessable content', 429: 'Too many requests',
+  500: 'Internal error', 503: 'Service unavailable', 504: 'Gateway timeout',
 };
 
-export function problem(status: number, detail?: string, extra: Partial<Problem> = {}): HttpProblem {
+export function problem(status: number, detail?: string, extra: Partial<Problem> = {}, headers: Record<string, string> = {}): HttpProblem {
   const title = TITLES[status] ?? 'Error';
   const type = `https://leadgate.dev/problems/${title.toLowerCase().replace(/\s+/g, '-')}`;
-  return new HttpProblem({ type, title, status, ...(detail ? { detail } : {}), ...extra });
+  return new HttpProblem({ type, title, status, ...(detail ? { detail } : {}), ...extra }, headers);
 }
 
-export function fieldErrors(error: z.ZodError, prefix = ''): Array<{ field: string; message: string }> {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: issue.message,
-  }));
+/** One entry per failing field, the path written the way the request spells it (`contact.email`, `contacts.0.role`). */
+export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    // An unknown field is reported at the field itself, so a client sees which key to drop.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [base, key].filter(Boolean).join('.'), message: 'Unknown field' }));
+    }
+    return [{ field: base || '(body)', message: issue.message }];
+  });
 }
 
-export function sendProblem(res: Response, p: Problem): void {
-  res.status(p.status).type('application/problem+json').json(p);
+/** 422 listing each failing field. */
+export function invalid(detail: string, errors: FieldError[]): HttpProblem {
+  return problem(422, detail, { errors });
+}
+
+export function sendProblem(req: Request, res: Response, p: Problem, headers: Record<string, string> = {}): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res
+    .status(p.status)
+    .type('application/problem+json')
+    .json({ ...p, instance: p.instance ?? req.originalUrl, ...(req.requestId ? { requestId: req.requestId } : {}) });
+}
+
+/** Body-parser errors carry `status` and `type`; map them, never passing their internals on. */
+function fromParserError(error: { status?: number; type?: string; message?: string }): HttpProblem | null {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return problem(400, 'Request body is not valid JSON.');
+    case 'entity.too.large':
+      return problem(413, 'Request body exceeds the size limit.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return problem(415, 'Unsupported body encoding or charset; send UTF-8.');
+    case 'request.aborted':
+      return problem(400, 'Request body was not received completely.');
+    default:
+      break;
+  }
+  if (error.status === 413) return problem(413, 'Request body exceeds the size limit.');
+  if (error.status && error.status >= 400 && error.status < 500) return problem(error.status, 'The request could not be read.');
+  return null;
 }
 
 /** The last middleware: known problems as they are, body-parser errors mapped, anything else a 500 without internals. */
-export function problemHandler(log: { error: (obj: object, msg: string) => void }) {
-  return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    if (error instanceof HttpProblem) return sendProblem(res, error.problem);
-    const status = (error as { status?: number; type?: string }).status;
-    if (status === 413) return sendProblem(res, problem(413, 'Request body exceeds the size limit.').problem);
-    if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') {
-      return sendProblem(res, problem(400, 'Request body is not valid JSON.').problem);
-    }
-    if (status && status >= 400 && status < 500) return sendProblem(res, problem(status, (error as Error).message).problem);
-    log.error({ err: error }, 'unhandled error');
-    sendProblem(res, problem(500, 'Something went wrong on our side; the request id identifies it in the logs.').problem);
+export function problemHandler(fallbackLog: { error: (obj: object, msg: string) => void }) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    if (error instanceof HttpProblem) return sendProblem(req, res, error.problem, error.headers);
+    const mapped = fromParserError(error as { status?: number; type?: string });
+    if (mapped) return sendProblem(req, res, mapped.problem);
+    (req.log ?? fallbackLog).error({ err: error }, 'unhandled error');
+    if (res.headersSent) return void res.end();
+    sendProblem(req, res, problem(500, 'Something went wrong on our side; the request id identifies it in the logs.').problem);
   };
 }

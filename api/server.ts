@@ -4,7 +4,9 @@ import type { Pool } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
 import { LEAD_TASK_QUEUE } from '../workflows/ids';
+import { seedDemoKeys } from '../db/api-keys';
 import { createApp } from './app';
+import { createMetrics } from './metrics';
 
 export interface RunningApi {
   url: string;
@@ -15,7 +17,9 @@ export interface RunningApi {
 export async function startApi(config: Config, deps: { address: string; pool: Pool; log: Logger }): Promise<RunningApi> {
   const connection = await Connection.connect({ address: deps.address });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config });
+  if (config.SEED_DEMO_DATA) await announceDemoKeys(deps.pool, deps.log);
+  const metrics = createMetrics({ pool: deps.pool, defaultMetrics: true });
+  const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
   });
@@ -31,4 +35,26 @@ export async function startApi(config: Config, deps: { address: string; pool: Po
       await connection.close();
     },
   };
+}
+
+/**
+ * A fresh install gets an intake, a manager and a rep key at once, printed only
+ * the one time they are created (the database keeps nothing but their hashes).
+ */
+async function announceDemoKeys(pool: Pool, log: Logger): Promise<void> {
+  const keys = await seedDemoKeys(pool);
+  if (!keys) return;
+  log.warn(
+    { demoKeys: { intake: keys.intake, manager: keys.manager, rep: keys.rep?.key ?? null }, demoRep: keys.rep?.repId ?? null },
+    'created demo API keys (shown once; revoke with `npm run keys -- revoke <keyId>`, or set SEED_DEMO_DATA=false before the first start)',
+  );
+  const lines = [
+    '',
+    'Demo API keys (created on this first start, shown once):',
+    `  intake   ${keys.intake}`,
+    `  manager  ${keys.manager}`,
+    ...(keys.rep ? [`  rep      ${keys.rep.key}   (acts as rep ${keys.rep.repId})`] : []),
+    '',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
 }

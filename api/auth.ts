@@ -1,0 +1,55 @@
+/**
+ * `Authorization: Bearer <api key>` on every /v1 route. 401 when the key is
+ * missing, malformed, unknown or revoked (the same answer for all four, so a
+ * caller learns nothing about which keys exist); 403 when the key's role may
+ * not call the route.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Pool } from 'pg';
+import { authenticateKey, type ApiRole, type Principal } from '../db/api-keys';
+import { problem } from './problem';
+
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="leadgate"' };
+
+export function authenticate(pool: Pool): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization');
+    if (!header) throw problem(401, 'Send an API key: Authorization: Bearer <key>.', {}, CHALLENGE);
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw problem(401, 'The Authorization header must read "Bearer <key>".', {}, CHALLENGE);
+    const principal = await authenticateKey(pool, match[1]!);
+    if (!principal) throw problem(401, 'The API key is not valid (unknown or revoked).', {}, { 'WWW-Authenticate': 'Bearer realm="leadgate", error="invalid_token"' });
+    req.principal = principal;
+    req.log = req.log.child({ keyId: principal.keyId, role: principal.role });
+    next();
+  };
+}
+
+/** The authenticated caller; only reachable behind `authenticate`. */
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw problem(401, 'Send an API key: Authorization: Bearer <key>.', {}, CHALLENGE);
+  return req.principal;
+}
+
+export function requireRole(...roles: ApiRole[]): RequestHandler {
+  return (req, _res, next) => {
+    const principal = principalOf(req);
+    if (!roles.includes(principal.role)) {
+      throw problem(403, `This action needs a ${roles.join(' or ')} key; this key's role is ${principal.role}.`);
+    }
+    next();
+  };
+}
+
+/** Reps act on (and see) the leads they own only; managers on all; other roles never pass. */
+export function assertCanActOn(principal: Principal, owner: string | null, action: string): void {
+  if (principal.role === 'manager') return;
+  if (principal.role === 'rep' && principal.repId !== null && principal.repId === owner) return;
+  throw problem(403, `Only the rep who owns this lead (or a manager) may ${action}.`, { reason: 'not_owner' });
+}
+
+/** How the workflow's audit trail names the caller. */
+export function actorOf(principal: Principal): { role: 'rep' | 'manager'; repId?: string } {
+  if (principal.role === 'manager') return { role: 'manager' };
+  return { role: 'rep', ...(principal.repId ? { repId: principal.repId } : {}) };
+}

@@ -1,0 +1,118 @@
+/**
+ * Leads: intake (`POST /v1/leads`, idempotent), one lead (`GET /v1/leads/{id}`)
+ * and pages of leads (`GET /v1/leads`, filters, keyset cursor in created_at,
+ * lead id order).
+ */
+import { createHash } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { canonicalJson, leadIdFor, LeadIntakeSchema, type LeadIntake } from '../domain';
+import { leadExists, listLeads, withIdempotencyKey } from '../db/lead-queries';
+import type { AppDeps } from './app';
+import { assertCanActOn, principalOf, requireRole } from './auth';
+import { submitLead } from './lead-client';
+import { leadDetail } from './lead-store';
+import type { ApiMetrics } from './metrics';
+import { problem } from './problem';
+import { decodeCursor, encodeCursor, LeadIdSchema, LeadListQuerySchema, type IntakeStatus } from './schemas';
+import { unavailable } from './temporal-errors';
+import { jsonBody, query } from './validate';
+
+export type RouterDeps = AppDeps & { metrics: ApiMetrics };
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The path parameter as a lead id; anything that cannot be one is a lead that does not exist. */
+export function leadIdParam(req: Request): string {
+  const parsed = LeadIdSchema.safeParse(req.params.id);
+  if (!parsed.success) throw problem(404, 'No such lead.');
+  return parsed.data;
+}
+
+/** Per API key (every intake call is authenticated), so one noisy form cannot starve another. */
+export function intakeRateLimit(deps: RouterDeps) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: deps.config.INTAKE_RATE_LIMIT_PER_MINUTE,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => req.principal?.keyId ?? 'anonymous',
+    handler: (req, _res, next) => {
+      const retryAfter = String(Math.ceil(((req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime() ?? Date.now() + 60_000) / 1000 - Date.now() / 1000));
+      next(problem(429, `At most ${deps.config.INTAKE_RATE_LIMIT_PER_MINUTE} intake requests a minute per key; retry later.`, {}, { 'Retry-After': retryAfter }));
+    },
+  });
+}
+
+export function leadsRouter(deps: RouterDeps): Router {
+  const router = Router();
+
+  router.post('/v1/leads', requireRole('intake', 'manager'), intakeRateLimit(deps), async (req, res) => {
+    const intake = jsonBody(req, LeadIntakeSchema);
+    const header = req.get('idempotency-key');
+    if (header !== undefined && !IDEMPOTENCY_KEY.test(header)) {
+      throw problem(400, 'Idempotency-Key must be 1-255 visible ASCII characters.', { errors: [{ field: 'Idempotency-Key', message: 'Invalid header value' }] });
+    }
+    const leadId = leadIdFor(intake.contact.email, intake.domain);
+    let result: { leadId: string; status: IntakeStatus };
+    if (header === undefined) {
+      result = await intakeLead(deps, intake);
+    } else {
+      const principal = principalOf(req);
+      const outcome = await withIdempotencyKey(
+        deps.pool,
+        // Keys are the caller's own namespace: two tools choosing the same key never collide.
+        { key: `${principal.keyId}:${header}`, leadId, requestHash: createHash('sha256').update(canonicalJson(intake)).digest('hex') },
+        () => intakeLead(deps, intake),
+      );
+      if (outcome.replayed && !outcome.sameRequest) {
+        deps.metrics.intakeSubmissions.inc({ status: 'invalid' });
+        throw problem(422, 'This Idempotency-Key was already used with a different request body.', {
+          errors: [{ field: 'Idempotency-Key', message: 'Reused with a different body' }],
+        });
+      }
+      result = outcome.replayed ? { leadId: outcome.leadId, status: 'duplicate' } : outcome.value;
+    }
+    deps.metrics.intakeSubmissions.inc({ status: result.status });
+    if (result.status === 'accepted') deps.metrics.leadsStarted.inc({ via: 'post' });
+    req.log.info({ leadId: result.leadId, status: result.status }, 'lead submitted');
+    res.status(202).location(`/v1/leads/${result.leadId}`).json(result);
+  });
+
+  router.get('/v1/leads', requireRole('rep', 'manager'), async (req, res) => {
+    const principal = principalOf(req);
+    const q = query(req, LeadListQuerySchema);
+    if (principal.role === 'rep') {
+      if (q.owner !== undefined && q.owner !== principal.repId) throw problem(403, 'A rep key lists its own leads only.');
+      q.owner = principal.repId ?? undefined;
+    }
+    const { cursor, limit, ...filters } = q;
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (after === null) throw problem(400, 'The cursor is not one this API issued.', { errors: [{ field: 'cursor', message: 'Invalid cursor' }] });
+    const page = await listLeads(deps.pool, filters, limit, after);
+    res.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
+  });
+
+  router.get('/v1/leads/:id', requireRole('rep', 'manager'), async (req, res) => {
+    const leadId = leadIdParam(req);
+    const { view, source } = await leadDetail(deps, leadId);
+    assertCanActOn(principalOf(req), view.owner, 'see it');
+    res.setHeader('X-Lead-State-Source', source);
+    res.json(view);
+  });
+
+  return router;
+}
+
+/** Starts the lead or hands the submission to the one already running (signal-with-start); never a second workflow. */
+async function intakeLead(deps: RouterDeps, intake: LeadIntake): Promise<{ leadId: string; status: IntakeStatus }> {
+  const leadId = leadIdFor(intake.contact.email, intake.domain);
+  const known = await leadExists(deps.pool, leadId);
+  try {
+    const submitted = await deps.temporal.withDeadline(Date.now() + 10_000, () => submitLead(deps.temporal, deps.taskQueue, intake));
+    const status: IntakeStatus = !submitted.reachedWorkflow ? 'already_closed' : known ? 'resubmitted' : 'accepted';
+    return { leadId: submitted.leadId, status };
+  } catch (error) {
+    throw unavailable(error) ?? error;
+  }
+}

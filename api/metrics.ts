@@ -1,0 +1,78 @@
+/**
+ * Prometheus metrics for the API, on a registry per app (tests build several
+ * apps in one process). Outcomes come from the read model at scrape time, so
+ * they count leads decided by timers as well as by rep actions.
+ */
+import { Router } from 'express';
+import type { Pool } from 'pg';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface ApiMetrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  leadsStarted: Counter<'via'>;
+  intakeSubmissions: Counter<'status'>;
+  updateRejections: Counter<'action' | 'reason' | 'decided_by'>;
+}
+
+export function createMetrics(options: { pool: Pool; defaultMetrics?: boolean }): ApiMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'leadgate_api_' });
+  const httpDuration = new Histogram({
+    name: 'leadgate_http_request_duration_seconds',
+    help: 'HTTP request latency by route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const leadsStarted = new Counter({
+    name: 'leadgate_leads_started_total',
+    help: 'Lead workflows this API started, by how the lead arrived (post or import).',
+    labelNames: ['via'] as const,
+    registers: [registry],
+  });
+  const intakeSubmissions = new Counter({
+    name: 'leadgate_intake_submissions_total',
+    help: 'Accepted intake submissions by result: accepted (new lead), resubmitted, already_closed, duplicate, invalid.',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const updateRejections = new Counter({
+    name: 'leadgate_update_rejections_total',
+    help: 'Rep actions refused, by action and reason; decided_by tells whether the API or the workflow validator refused.',
+    labelNames: ['action', 'reason', 'decided_by'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'leadgate_lead_outcomes',
+    help: 'Outcomes recorded in the read model (one per lead and qualification cycle), by status.',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await options.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM lead_outcomes GROUP BY status');
+      this.reset();
+      for (const row of rows) this.set({ status: row.status }, row.n);
+    },
+  });
+  new Gauge({
+    name: 'leadgate_leads_by_stage',
+    help: 'Leads in the read model by current stage.',
+    labelNames: ['stage'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await options.pool.query<{ stage: string; n: number }>('SELECT stage, count(*)::int AS n FROM leads GROUP BY stage');
+      this.reset();
+      for (const row of rows) this.set({ stage: row.stage }, row.n);
+    },
+  });
+  return { registry, httpDuration, leadsStarted, intakeSubmissions, updateRejections };
+}
+
+export function metricsRouter(metrics: ApiMetrics): Router {
+  const router = Router();
+  router.get('/metrics', async (_req, res) => {
+    const body = await metrics.registry.metrics();
+    res.type(metrics.registry.contentType).send(body);
+  });
+  return router;
+}
