@@ -112,7 +112,9 @@ export function parseCsv(text: string): ParsedRecord[] {
       info: true,
       skip_records_with_error: true,
       on_skip: (error: { lines?: number; message?: string } | undefined) => {
-        records.push({ line: error?.lines ?? 0, error: error?.message ?? 'Unreadable CSV record' });
+        const line = error?.lines ?? 0;
+        // The parser may report one broken record more than once; the row gets one verdict.
+        if (!records.some((r) => r.line === line)) records.push({ line, error: `Unreadable CSV: ${error?.message ?? 'malformed record'}` });
         return undefined;
       },
     }) as unknown as Array<{ record: string[]; info: { lines: number } }>;

@@ -8,15 +8,19 @@ export function jsonBody<S extends z.ZodType>(req: Request, schema: S): z.output
   if (!req.is('application/json')) {
     throw problem(415, `Send the body as application/json (got ${req.get('content-type') ?? 'no Content-Type'}).`);
   }
-  if (req.body === undefined) throw problem(400, 'A JSON body is required.');
+  if (req.body === undefined || isEmptyBody(req)) throw problem(400, 'A JSON body is required.');
   const parsed = schema.safeParse(req.body);
   if (!parsed.success) throw invalid('The request body has invalid fields.', fieldErrors(parsed.error));
   return parsed.data;
 }
 
+function isEmptyBody(req: Request): boolean {
+  return req.get('content-length') === '0' && req.get('transfer-encoding') === undefined;
+}
+
 /** A body is optional here, but when one is sent it must be JSON (an empty object is the same as none). */
 export function optionalJsonBody<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  const hasBody = req.body !== undefined || Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
   if (!hasBody) {
     const parsed = schema.safeParse({});
     if (parsed.success) return parsed.data;
