@@ -38,8 +38,8 @@ function parseArgs(argv: string[]): BenchArgs {
   const known = ['quick', 'n', 'concurrency', 'warmup', 'rep-n', 'rep-concurrency', 'cost-samples', 'parked', 'parked-nurture', 'park-concurrency', 'due-together', 'durable-storage', 'cpu-prof', 'direct', 'skip', 'out', 'help'];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`Unknown flag --${key} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
-    console.log('npm run bench -- [--quick] [--n 120] [--concurrency 1,4,16,32] [--rep-n 50] [--rep-concurrency 4] [--cost-samples 5]');
-    console.log('  [--parked 1000] [--parked-nurture 1000] [--park-concurrency 32] [--due-together 600] [--warmup 60]');
+    console.log('npm run bench -- [--quick] [--n 100] [--concurrency 1,4,16,32] [--rep-n 50] [--rep-concurrency 4] [--cost-samples 5]');
+    console.log('  [--parked 300] [--parked-nurture 200] [--park-concurrency 32] [--due-together 200] [--warmup 60]');
     console.log(`  [--durable-storage] [--cpu-prof] [--direct] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
     process.exit(0);
   }
@@ -56,16 +56,16 @@ function parseArgs(argv: string[]): BenchArgs {
   for (const s of skip) if (!SCENARIOS.includes(s)) throw new Error(`--skip: unknown scenario ${s}`);
   return {
     quick,
-    n: int('n', 120, 30),
+    n: int('n', 100, 30),
     concurrency,
     warmup: int('warmup', 60, 16),
     repN: int('rep-n', 50, 10),
     repConcurrency: int('rep-concurrency', 4, 4),
     costSamples: Math.max(1, int('cost-samples', 5, 2)),
-    parked: int('parked', 1_000, 50),
-    parkedNurture: int('parked-nurture', 1_000, 50),
+    parked: int('parked', 300, 50),
+    parkedNurture: int('parked-nurture', 200, 50),
     parkConcurrency: Math.max(1, int('park-concurrency', 32, 16)),
-    dueTogether: int('due-together', 600, 50),
+    dueTogether: int('due-together', 200, 50),
     // Both Temporal's SQLite and PostgreSQL skip fsync unless --durable-storage: the VM's disk is not what is measured.
     fastStorage: flags.get('durable-storage') !== 'true',
     cpuProf: flags.get('cpu-prof') === 'true',
@@ -126,6 +126,15 @@ async function main(): Promise<void> {
   const stack = await startStack({ fastStorage: args.fastStorage, log });
   const children: Child[] = [];
   let watch: StageWatch | undefined;
+  // Ctrl-C stops what the bench started (children, dev server, database) before exiting.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void Promise.allSettled(children.map((c) => c.stop()))
+        .then(() => stack.stop())
+        .finally(() => process.exit(130));
+    });
+  }
   const report: BenchReport = { meta: {}, errors: { total: 0, byScenario: {} }, verdicts: [] };
   try {
     const nodeArgs = args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(args.out, 'profiles')}`] : [];
