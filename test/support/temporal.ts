@@ -3,8 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createLeadWorker, type LeadWorkerOptions } from '../../worker/create-worker';
-import { projectRoot } from '../../platform/project-root';
-import path from 'node:path';
+import { leadBundleOptions } from '../../worker/workflow-bundle';
 import { testServices } from './services';
 
 let runtimeInstalled = false;
@@ -25,10 +24,7 @@ export async function connectTestEnv(): Promise<TestWorkflowEnvironment> {
 /** Bundle once per test file: webpack is the slow part of starting a worker. */
 export function bundleLeadWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   installRuntime();
-  return bundleWorkflowCode({
-    workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'),
-    logger: new DefaultLogger('WARN'),
-  });
+  return bundleWorkflowCode({ ...leadBundleOptions(), logger: new DefaultLogger('WARN') });
 }
 
 export const uniqueTaskQueue = (name: string) => `test-${name}-${randomUUID()}`;
