@@ -104,6 +104,20 @@ describe('POST /v1/leads', () => {
     expect(huge.body).toMatchObject({ status: 413, title: 'Payload too large' });
   });
 
+  it('answers hostile input with a 4xx, never a 500', async () => {
+    const raw = (body: string, type = 'application/json') => request(h.app).post('/v1/leads').set(bearer(h.keys.intake)).set('Content-Type', type).send(body);
+    const proto = await raw(JSON.stringify(inboundLead()).replace('{', '{"__proto__":{"admin":true},'));
+    expect(proto.status).toBe(422);
+    expect(proto.body.errors).toEqual([{ field: '__proto__', message: 'Unknown field' }]);
+    expect((await raw('null')).status).toBe(400);
+    expect((await raw(JSON.stringify({ ...inboundLead(), employeeCount: 1 }).replace('"employeeCount":1', '"employeeCount":1e400'))).status).toBe(422);
+    expect((await raw(`{"companyName":${'['.repeat(5_000)}${']'.repeat(5_000)}}`)).status).toBe(422);
+    expect((await raw('{}', 'application/json; charset=latin1')).status).toBe(415);
+    const badPath = await request(h.app).get('/v1/leads/%E0%A4%A').set(bearer(h.keys.manager));
+    expect(badPath.status).toBeGreaterThanOrEqual(400);
+    expect(badPath.status).toBeLessThan(500);
+  });
+
   it('limits intake per key per minute (429 with Retry-After); other keys are not affected', async () => {
     const limited = h.appWith({ INTAKE_RATE_LIMIT_PER_MINUTE: 2 });
     const send = (key: string) => request(limited).post('/v1/leads').set(bearer(key)).send(inboundLead());
