@@ -84,9 +84,9 @@ export function verdicts(r: BenchReport): Verdict[] {
     row('Cost of one nurture cycle (run 2: wake, route, discovery, nurture)', c.nurtureCycle, null);
     out.push({
       figure: 'History bounded per nurture cycle (events cycle 1 → cycle 2)',
-      value: `${fmt(c.nurtureCycle.events)} → ${fmt(c.nurtureCycle.cycle2.events)} events`,
+      value: `${fmt(c.nurtureCycle.events)} → ${fmt(c.nurtureCycle.cycle2.events)} events, ${fmt(c.nurtureCycle.bytes)} → ${fmt(c.nurtureCycle.cycle2.bytes)} B`,
       samples: `${c.nurtureCycle.samples} + ${c.nurtureCycle.cycle2.samples}`,
-      target: 'cycle 2 ≤ cycle 1',
+      target: 'cycle 2 ≤ cycle 1 (±10%)',
       verdict: c.nurtureCycle.samples && c.nurtureCycle.cycle2.samples ? judge(c.nurtureCycle.bounded) : 'n/a',
     });
   }

@@ -106,7 +106,8 @@ export async function costScenario(ctx: Ctx): Promise<CostResult> {
     captureToRouted: pathCost(routed),
     captureToQualifiedThreeStep: pathCost(threeStep),
     captureToQualifiedOneCall: pathCost(oneCall),
-    nurtureCycle: { ...c1, cycle2: c2, bounded: c1.events !== null && c2.events !== null && c2.events <= c1.events },
+    // Bounded: a later cycle's run is no bigger than the first's, give or take timing (an extra workflow task or two).
+    nurtureCycle: { ...c1, cycle2: c2, bounded: c1.events !== null && c2.events !== null && c2.events <= Math.ceil(c1.events * 1.1) && (c2.bytes ?? 0) <= (c1.bytes ?? 0) * 1.1 },
     errors: errors.length,
     firstErrors: errors.slice(0, 5),
   };
