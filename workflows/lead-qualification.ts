@@ -11,7 +11,9 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -60,10 +62,17 @@ import { initialState, type CarriedState, type LeadState } from './state';
 type Activities = ReturnType<typeof createActivities>;
 
 /** Database writes: short, retried with backoff for as long as Postgres is away. */
-const db = proxyActivities<Activities>({
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidRuleset'] },
-});
+const writeRetry = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidRuleset'] };
+
+/**
+ * Leads started before this patch ran their writes as regular activities: a
+ * server round trip each. New runs write through local activities, run by the
+ * worker inside the workflow task — capture to routed in one task, and the
+ * writes of one task billed as one action.
+ */
+export const LOCAL_WRITES_PATCH = 'local-db-writes';
+const remoteWrites = proxyActivities<Activities>({ startToCloseTimeout: '15s', retry: writeRetry });
+const localWrites = proxyLocalActivities<Activities>({ startToCloseTimeout: '15s', localRetryThreshold: '10s', retry: writeRetry });
 
 /** Keep each run's history small; the view and a few counters carry over. */
 const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
@@ -79,6 +88,7 @@ class LeadRun {
   private busy = false;
   /** A run parks in nurture only if it began there; otherwise it continues-as-new first, bounding history per cycle. */
   private readonly parkedCycle: number | null;
+  private readonly db: Activities;
 
   constructor(
     private readonly input: LeadWorkflowInput,
@@ -86,6 +96,7 @@ class LeadRun {
   ) {
     this.s = carried ?? initialState(input, nowIso());
     this.parkedCycle = this.s.view.stage === 'nurture' ? this.s.view.cycle : null;
+    this.db = patched(LOCAL_WRITES_PATCH) ? localWrites : remoteWrites;
     this.registerHandlers();
   }
 
@@ -125,7 +136,7 @@ class LeadRun {
     await this.loadRuleset();
     this.event('captured', { source: this.s.intake.source });
     this.enter('fit_check');
-    await db.recordLead({ intake: this.s.intake, ...this.changes() });
+    await this.db.recordLead({ intake: this.s.intake, ...this.changes() });
   }
 
   private async fitCheck(): Promise<void> {
@@ -146,7 +157,7 @@ class LeadRun {
     const { ruleset } = this.ruleset();
     const route = routeLead(this.s.intake, ruleset, new Date());
     const { leadId, cycle } = this.s.view;
-    const assignment = await db.assignRep({ leadId, cycle, team: route.team });
+    const assignment = await this.db.assignRep({ leadId, cycle, team: route.team });
     this.s.view.route = { ...route, reasons: [...route.reasons, ...assignment.reasons] };
     this.s.view.owner = assignment.repId;
     this.s.view.sla = { dueAt: route.slaDueAt, reminderSentAt: null, escalatedAt: null, breached: false };
@@ -156,7 +167,7 @@ class LeadRun {
     this.enter('awaiting_discovery');
     await Promise.all([
       this.persist(),
-      db.notify({
+      this.db.notify({
         leadId,
         cycle,
         kind: route.escalated ? 'urgent_lead_assigned' : 'lead_assigned',
@@ -208,7 +219,7 @@ class LeadRun {
       this.event('sla_reminder_sent', { owner, dueAt: sla.dueAt });
       await Promise.all([
         this.persist(),
-        db.notify({ leadId, cycle, kind: 'sla_reminder', recipientRepId: owner, recipientTeam: this.team(), payload: { dueAt: sla.dueAt } }),
+        this.db.notify({ leadId, cycle, kind: 'sla_reminder', recipientRepId: owner, recipientTeam: this.team(), payload: { dueAt: sla.dueAt } }),
       ]);
       return;
     }
@@ -217,7 +228,7 @@ class LeadRun {
     this.event('sla_escalated', { owner, teamLead: this.s.teamLeadId, dueAt: sla.dueAt });
     await Promise.all([
       this.persist(),
-      db.notify({
+      this.db.notify({
         leadId,
         cycle,
         kind: 'sla_escalation',
@@ -424,8 +435,8 @@ class LeadRun {
     this.enter(nurturing ? 'nurture' : 'outcome');
     this.syncSearchAttributes();
     await Promise.all([
-      db.recordOutcome({ cycle, outcome, handoff: view.handoff, ...this.changes() }),
-      db.notify({
+      this.db.recordOutcome({ cycle, outcome, handoff: view.handoff, ...this.changes() }),
+      this.db.notify({
         leadId,
         cycle,
         kind: `outcome_${outcome.status}`,
@@ -457,7 +468,7 @@ class LeadRun {
   // ---- state helpers ----------------------------------------------------------
 
   private async loadRuleset(): Promise<void> {
-    const loaded = await db.loadRuleset();
+    const loaded = await this.db.loadRuleset();
     this.s.ruleset = loaded;
     this.s.view.rulesetVersion = loaded.version;
   }
@@ -507,14 +518,14 @@ class LeadRun {
 
   private async persist(): Promise<void> {
     this.syncSearchAttributes();
-    await db.recordStage(this.changes());
+    await this.db.recordStage(this.changes());
   }
 
   /** Engagement signals only touch memory; one write carries however many arrived together. */
   private async flushEngagement(): Promise<void> {
     if (!this.s.dirty || this.s.view.stage === 'outcome') return;
     await this.exclusive(async () => {
-      if (this.s.dirty) await db.recordStage(this.changes());
+      if (this.s.dirty) await this.db.recordStage(this.changes());
     });
   }
 

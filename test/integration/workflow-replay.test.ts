@@ -17,17 +17,18 @@ beforeAll(async () => {
   bundle = await bundleLeadWorkflows();
 });
 
-it('has recorded histories for every path worth protecting', () => {
-  expect(files).toEqual(
-    expect.arrayContaining([
-      'qualified-in-one-call.json',
-      'qualified-stepwise.json',
-      'urgent-escalated-then-silent.json',
-      'nurture-cycle-then-disqualified.json',
-      'nurture-cycle-then-disqualified.run2.json',
-      'unqualified-at-fit-check.json',
-    ]),
-  );
+const paths = [
+  'qualified-in-one-call',
+  'qualified-stepwise',
+  'urgent-escalated-then-silent',
+  'nurture-cycle-then-disqualified',
+  'nurture-cycle-then-disqualified.run2',
+  'unqualified-at-fit-check',
+];
+
+it('has recorded histories for every path worth protecting, before and after the local-writes patch', () => {
+  const expected = paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`]);
+  expect(files).toEqual(expect.arrayContaining(expected));
 });
 
 it.each(files)('replays %s deterministically', async (file) => {
