@@ -26,7 +26,12 @@ export const ConfigSchema = z.object({
   /** Production workers load this prebuilt bundle instead of bundling at start-up. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(5000),
+  /**
+   * Leads kept in the worker's sticky cache. Each cached lead costs about 2.5 MB
+   * (the SDK evaluates the workflow's modules per workflow); an evicted lead is
+   * replayed from history when a message or timer reaches it.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
   /** Seeds the demo team of reps and an intake key on a fresh database. */
   SEED_DEMO_DATA: booleanFlag.default(true),
   INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
