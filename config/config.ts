@@ -32,7 +32,7 @@ export const ConfigSchema = z.object({
    * replayed from history when a message or timer reaches it.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
-  /** Seeds the demo team of reps and an intake key on a fresh database. */
+  /** On a fresh database: seed the demo team of reps and print demo intake, manager and rep keys. Set false in production before the first start. */
   SEED_DEMO_DATA: booleanFlag.default(true),
   INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),

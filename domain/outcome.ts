@@ -56,6 +56,9 @@ const BLOCKER_ACTION: Record<string, string> = {
 
 const SEVERITY: Record<OutcomeStatus, number> = { qualified: 0, nurture: 1, disqualified_for_now: 2, unqualified: 3 };
 
+/** Free text as one sentence of a note: no doubled full stop when the rep already ended it. */
+const sentence = (text: string) => text.trim().replace(/[.!?]+$/, '');
+
 const needOf = (intake: LeadIntake) => `${NEED_LABEL[intake.primaryInterest]} for ${intake.companyName}`;
 
 function fitCheckOutcome({ intake, ruleset, fit }: OutcomeInput): Outcome {
@@ -112,7 +115,7 @@ function blockedOutcome(input: OutcomeInput, blockers: Reason[]): Outcome {
   const ranked = blockers.map((b) => ({ b, status: statusFor(b, input) })).sort((x, y) => SEVERITY[y.status] - SEVERITY[x.status]);
   const top = ranked[0] as { b: Reason; status: OutcomeStatus };
   const why = ranked.map(({ b }) => `${b.code.replace(/_/g, ' ')} (${b.evidence ?? b.rule})`).join('; ');
-  const trigger = input.discovery ? ` — trigger: ${input.discovery.triggeringEvent}` : '';
+  const trigger = input.discovery ? ` — trigger: ${sentence(input.discovery.triggeringEvent)}` : '';
   const timeline = statedTimeline(input.discovery, input.intake);
   const nextAction = BLOCKER_ACTION[top.b.code] ?? 'Review the blockers with the team lead';
   return {
@@ -136,7 +139,7 @@ function qualifiedOutcome(input: OutcomeInput, d: Discovery & { nextMeeting: Non
   return {
     status: 'qualified',
     reasons,
-    note: `Qualified: ${needOf(input.intake)} — ${d.triggeringEvent}. Scope: ${scope ?? 'to confirm at the next meeting'}. Timeline: ${timeline}. Next step: ${meeting}.`,
+    note: `Qualified: ${needOf(input.intake)} — ${sentence(d.triggeringEvent)}. Scope: ${scope ?? 'to confirm at the next meeting'}. Timeline: ${timeline}. Next step: ${meeting}.`,
     nextAction: `Hold the ${meeting} and send the delivery handoff checklist`,
   };
 }

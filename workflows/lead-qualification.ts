@@ -268,7 +268,15 @@ class LeadRun {
       return;
     }
     this.event('reengaged', { reason, cycle });
-    Object.assign(this.s, { discovery: undefined, scope: undefined, commercial: undefined });
+    // A new cycle is judged on its own findings: nothing from the last cycle's calls carries into its outcome.
+    Object.assign(this.s, {
+      discovery: undefined,
+      discoveryEval: undefined,
+      scope: undefined,
+      scopeEval: undefined,
+      commercial: undefined,
+      commercialEval: undefined,
+    });
     Object.assign(this.s.view, { outcome: null, handoff: null, route: null, owner: null, sla: null });
     await this.loadRuleset();
     this.enter('fit_check');

@@ -180,3 +180,14 @@ describe('handoff checklist for a qualified lead', () => {
     expect(checklist.timeline).toContain('assessment at 2027-01-12T15:00:00Z');
   });
 });
+
+describe('notes read as sentences', () => {
+  it.each([
+    ['qualified', discovery({ triggeringEvent: 'Alert flood after a phishing wave.' }), scope(), commercial()],
+    ['held back', discovery({ triggeringEvent: 'Board asked about ransomware readiness.', needConfirmed: false }), undefined, undefined],
+  ])('%s: a triggering event ending in a full stop is not doubled', (_name, d, s, c) => {
+    const outcome = decide(intake(), d, s, c);
+    expect(outcome.note).toContain(d.triggeringEvent.replace(/\.$/, ''));
+    expect(outcome.note).not.toMatch(/\.\./);
+  });
+});
