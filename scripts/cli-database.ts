@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Pool } from 'pg';
-import type { Config } from '../config/config';
+import { loadConfig, type Config } from '../config/config';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
@@ -79,6 +79,16 @@ export async function openCliDatabase(config: Config): Promise<CliDatabase> {
 }
 
 /** Parses `--name value` and `--flag` arguments; positional ones are returned in order. */
+/** Opens the database for one command and always closes it (and an embedded server it started). */
+export async function withCliDatabase<T>(fn: (db: CliDatabase) => Promise<T>): Promise<T> {
+  const db = await openCliDatabase(loadConfig());
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
 export function parseArgs(argv: string[], flags: readonly string[] = []): { options: Map<string, string | true>; positional: string[] } {
   const options = new Map<string, string | true>();
   const positional: string[] = [];

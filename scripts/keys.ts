@@ -4,9 +4,8 @@
  *   npm run --silent keys -- revoke <keyId>                                                        prints the key id
  *   npm run --silent keys -- list                                                                  prints one key per line (never the secret)
  */
-import { loadConfig } from '../config/config';
 import { API_ROLES, createApiKey, listApiKeys, revokeApiKey, type ApiRole } from '../db/api-keys';
-import { openCliDatabase, parseArgs, runCli, UsageError } from './cli-database';
+import { parseArgs, runCli, UsageError, withCliDatabase } from './cli-database';
 
 const USAGE = `usage:
   npm run --silent keys -- create --role <${API_ROLES.join('|')}> [--rep <repId>] [--label <text>]
@@ -21,8 +20,7 @@ runCli(USAGE, async () => {
     if (typeof role !== 'string' || !API_ROLES.includes(role as ApiRole)) throw new UsageError(`--role must be one of ${API_ROLES.join(', ')}`);
     const rep = options.get('rep');
     const label = options.get('label');
-    const db = await openCliDatabase(loadConfig());
-    try {
+    await withCliDatabase(async (db) => {
       const created = await createApiKey(db.pool, {
         role: role as ApiRole,
         repId: typeof rep === 'string' ? rep : null,
@@ -30,33 +28,25 @@ runCli(USAGE, async () => {
       });
       process.stderr.write(`created ${role} key ${created.keyId}${typeof rep === 'string' ? ` for rep ${rep}` : ''} (${db.where}); it is shown once\n`);
       process.stdout.write(`${created.key}\n`);
-    } finally {
-      await db.close();
-    }
+    });
     return;
   }
   if (command === 'revoke') {
     const keyId = positional[0];
     if (!keyId || positional.length > 1) throw new UsageError('revoke takes one key id');
-    const db = await openCliDatabase(loadConfig());
-    try {
+    await withCliDatabase(async (db) => {
       if (!(await revokeApiKey(db.pool, keyId))) throw new Error(`No live key ${keyId}`);
       process.stdout.write(`${keyId}\n`);
-    } finally {
-      await db.close();
-    }
+    });
     return;
   }
   if (command === 'list') {
-    const db = await openCliDatabase(loadConfig());
-    try {
+    await withCliDatabase(async (db) => {
       for (const k of await listApiKeys(db.pool)) {
         const status = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
         process.stdout.write(`${k.keyId}\t${k.role}\t${k.repId ?? '-'}\t${status}\t${k.label ?? ''}\n`);
       }
-    } finally {
-      await db.close();
-    }
+    });
     return;
   }
   throw new UsageError(command ? `Unknown command "${command}"` : 'No command given');

@@ -3,10 +3,9 @@
  *   npm run --silent reps -- add --id <repId> --team <team> [--capacity N] [--lead] [--name <name>] [--email <email>]   prints the rep id
  *   npm run --silent reps -- list                                                                                      prints one rep per line
  */
-import { loadConfig } from '../config/config';
 import { listReps, upsertRep } from '../db/reps';
 import { EmailSchema, TeamSchema } from '../domain';
-import { openCliDatabase, parseArgs, runCli, UsageError } from './cli-database';
+import { parseArgs, runCli, UsageError, withCliDatabase } from './cli-database';
 
 const USAGE = `usage:
   npm run --silent reps -- add --id <repId> --team <${TeamSchema.options.join('|')}> [--capacity N] [--lead] [--name <name>] [--email <email>]
@@ -30,8 +29,7 @@ runCli(USAGE, async () => {
     const email = emailArg === undefined ? null : EmailSchema.safeParse(emailArg);
     if (email && !email.success) throw new UsageError('--email must be an email address');
     const name = options.get('name');
-    const db = await openCliDatabase(loadConfig());
-    try {
+    await withCliDatabase(async (db) => {
       await upsertRep(db.pool, {
         repId: id,
         name: typeof name === 'string' ? name : id,
@@ -42,20 +40,15 @@ runCli(USAGE, async () => {
       });
       process.stderr.write(`rep ${id} in ${team.data} (capacity ${capacity}${options.get('lead') ? ', team lead' : ''}) saved (${db.where})\n`);
       process.stdout.write(`${id}\n`);
-    } finally {
-      await db.close();
-    }
+    });
     return;
   }
   if (command === 'list') {
-    const db = await openCliDatabase(loadConfig());
-    try {
+    await withCliDatabase(async (db) => {
       for (const r of await listReps(db.pool)) {
         process.stdout.write(`${r.repId}\t${r.team}\t${r.capacity}\t${r.isTeamLead ? 'lead' : 'rep'}\t${r.active ? 'active' : 'inactive'}\n`);
       }
-    } finally {
-      await db.close();
-    }
+    });
     return;
   }
   throw new UsageError(command ? `Unknown command "${command}"` : 'No command given');
