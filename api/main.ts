@@ -3,7 +3,7 @@ import { loadConfig } from '../config/config';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../platform/logger';
-import { startApi } from './server';
+import { startApi, stopOnSignals } from './server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,13 +12,7 @@ async function main(): Promise<void> {
   const pool = createPool(config.DATABASE_URL, 20);
   await migrate(pool);
   const api = await startApi(config, { address: config.TEMPORAL_ADDRESS ?? 'localhost:7233', pool, log });
-  const shutdown = async () => {
-    await api.stop();
-    await pool.end();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  stopOnSignals(api, pool);
 }
 
 main().catch((error) => {

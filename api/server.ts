@@ -58,3 +58,14 @@ async function announceDemoKeys(pool: Pool, log: Logger): Promise<void> {
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
 }
+
+/** For a process that only serves the API: on SIGINT/SIGTERM, stop serving, close the pool, exit. */
+export function stopOnSignals(api: RunningApi, pool: Pool): void {
+  const shutdown = async () => {
+    await api.stop();
+    await pool.end();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}

@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/config';
 import { createPool } from '../db/pool';
 import { createLogger } from '../platform/logger';
-import { startApi } from '../api/server';
+import { startApi, stopOnSignals } from '../api/server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,13 +11,7 @@ async function main(): Promise<void> {
   const pool = createPool(config.DATABASE_URL, 20);
   const api = await startApi(config, { address, pool, log: createLogger(config.LOG_LEVEL, { component: 'bench-api' }) });
   process.stdout.write(`ready ${api.url}\n`);
-  const shutdown = async () => {
-    await api.stop();
-    await pool.end();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  stopOnSignals(api, pool);
 }
 
 main().catch((error) => {
