@@ -9,15 +9,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { Client as PgClient, type Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createFreshDatabase } from '../db/fresh-database';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { freePort } from '../platform/ports';
-import { projectRoot } from '../platform/project-root';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
+import { leadBundleOptions } from '../worker/workflow-bundle';
 
 export interface Stack {
   temporalAddress: string;
@@ -94,20 +95,9 @@ async function startPostgres(options: { fastStorage: boolean }, stops: Stop[]) {
   const external = process.env.DATABASE_URL;
   if (external) {
     // A fresh database on the given server, dropped afterwards: the run starts empty and leaves others alone.
-    const name = `leadgate_bench_${Date.now()}_${process.pid}`;
-    const admin = new PgClient({ connectionString: external });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    stops.push(async () => {
-      const cleanup = new PgClient({ connectionString: external });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    });
-    const url = new URL(external);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), describe: `external server, fresh database ${name}` };
+    const db = await createFreshDatabase(external, 'leadgate_bench');
+    stops.push(db.drop);
+    return { url: db.url, describe: `external server, fresh database ${db.name}` };
   }
   // Its own temp dir (not inside another): as root, PostgreSQL runs as a separate user that must reach it.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'leadgate-bench-pg-'));
@@ -120,7 +110,7 @@ async function startPostgres(options: { fastStorage: boolean }, stops: Stop[]) {
 async function buildBundles(tmp: string) {
   const logger = new DefaultLogger('WARN');
   const [lead, baseline] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'), logger }),
+    bundleWorkflowCode({ ...leadBundleOptions(), logger }),
     bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'baseline-workflow.ts'), logger }),
   ]);
   const leadBundlePath = path.join(tmp, 'lead-bundle.js');

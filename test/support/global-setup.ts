@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { createFreshDatabase } from '../../db/fresh-database';
 import { createPool } from '../../db/pool';
 import { migrate } from '../../db/migrate';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres';
@@ -22,26 +22,12 @@ async function startTemporal(): Promise<string> {
   return server.address;
 }
 
-/** A fresh database on the given server, so every run starts empty and leaves others alone. */
-async function freshDatabaseOn(serverUrl: string): Promise<string> {
-  const name = `leadgate_test_${Date.now()}_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  stops.push(async () => {
-    const cleanup = new Client({ connectionString: serverUrl });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function startPostgres(): Promise<string> {
-  if (process.env.DATABASE_URL) return freshDatabaseOn(process.env.DATABASE_URL);
+  if (process.env.DATABASE_URL) {
+    const db = await createFreshDatabase(process.env.DATABASE_URL, 'leadgate_test');
+    stops.push(db.drop);
+    return db.url;
+  }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'leadgate-test-pg-'));
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'leadgate_test', fast: true });
   stops.push(async () => {
