@@ -9,7 +9,7 @@ import { leadIdFor, type LeadIntake } from '../domain';
 import type { LeadView } from '../domain/lead-view';
 import { leadQualificationWorkflow } from '../workflows/lead-qualification';
 import { leadWorkflowId } from '../workflows/ids';
-import { getLeadStateQuery, submitInboundSignal, type InboundSubmission } from '../workflows/messages';
+import { getLeadStateQuery, submitInboundSignal, type InboundSubmission, type LeadWorkflowInput } from '../workflows/messages';
 import { LeadStage } from '../workflows/search-attributes';
 
 export interface SubmittedLead {
@@ -29,18 +29,30 @@ export interface SubmitOptions {
   maxHistoryEvents?: number;
 }
 
+function newSubmission(intake: LeadIntake): InboundSubmission {
+  return { submissionId: randomUUID(), receivedAt: new Date().toISOString(), intake };
+}
+
+/** What every start of a lead workflow shares: its id, queue, one run per lead, and its first stage for visibility. */
+function startOptions(leadId: string, taskQueue: string, input: LeadWorkflowInput) {
+  return {
+    workflowId: leadWorkflowId(leadId),
+    taskQueue,
+    args: [input] as [LeadWorkflowInput],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    typedSearchAttributes: [{ key: LeadStage, value: 'captured' }],
+  };
+}
+
 export async function submitLead(temporal: Client, taskQueue: string, intake: LeadIntake, options: SubmitOptions = {}): Promise<SubmittedLead> {
   const leadId = options.leadId ?? leadIdFor(intake.contact.email, intake.domain);
-  const submission: InboundSubmission = { submissionId: randomUUID(), receivedAt: new Date().toISOString(), intake };
+  const submission = newSubmission(intake);
+  const input: LeadWorkflowInput = { leadId, submission, ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}) };
   try {
     await temporal.workflow.signalWithStart(leadQualificationWorkflow, {
-      workflowId: leadWorkflowId(leadId),
-      taskQueue,
-      args: [{ leadId, submission, ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}) }],
+      ...startOptions(leadId, taskQueue, input),
       signal: submitInboundSignal,
       signalArgs: [submission],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: LeadStage, value: 'captured' }],
     });
     return { leadId, reachedWorkflow: true };
   } catch (error) {
@@ -64,15 +76,8 @@ export function queryLeadState(temporal: Client, leadId: string): Promise<LeadVi
  */
 export async function startLeadIfNew(temporal: Client, taskQueue: string, intake: LeadIntake): Promise<{ leadId: string; started: boolean }> {
   const leadId = leadIdFor(intake.contact.email, intake.domain);
-  const submission: InboundSubmission = { submissionId: randomUUID(), receivedAt: new Date().toISOString(), intake };
   try {
-    await temporal.workflow.start(leadQualificationWorkflow, {
-      workflowId: leadWorkflowId(leadId),
-      taskQueue,
-      args: [{ leadId, submission }],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: LeadStage, value: 'captured' }],
-    });
+    await temporal.workflow.start(leadQualificationWorkflow, startOptions(leadId, taskQueue, { leadId, submission: newSubmission(intake) }));
     return { leadId, started: true };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { leadId, started: false };
