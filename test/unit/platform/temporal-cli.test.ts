@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { devServerArgs } from '../../../platform/temporal-dev-server';
@@ -20,6 +20,7 @@ describe('finding the Temporal CLI', () => {
   const local = executable(path.join(toolsDir, 'bin'), 'temporal');
   const emptyTools = path.join(root, 'no-tools');
   const silent = () => undefined;
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it.each([
     ['TEMPORAL_CLI_PATH first', { TEMPORAL_CLI_PATH: explicit, PATH: path.dirname(onPath), LEADGATE_TOOLS_DIR: toolsDir }, explicit, 'TEMPORAL_CLI_PATH'],
