@@ -3,8 +3,15 @@
  * tests can shrink them to seconds. Free of zod, so the workflow can parse them.
  */
 
-export const DURATION_SHAPE = /^(\d+)(ms|s|m|h|d)$/;
+// Kept private: a shared workflow module is deep-frozen, and a frozen RegExp throws when anyone (zod's
+// `.regex()` check included) resets its lastIndex.
+const DURATION_SHAPE = /^(\d+)(ms|s|m|h|d)$/;
 export const DURATION_MESSAGE = 'Expected a duration such as 90s, 15m, 4h, 14d or 500ms';
+
+/** True for a ruleset duration as written ('90s', '15m', '4h', '14d', '500ms'), surrounding spaces not allowed. */
+export function isDuration(s: string): boolean {
+  return DURATION_SHAPE.test(s);
+}
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 

@@ -6,13 +6,13 @@
 import { z } from 'zod';
 import defaultRulesetJson from './rulesets/default.json';
 import { canonicalJson, fnv1a64 } from './hash';
-import { DURATION_MESSAGE, DURATION_SHAPE } from './duration';
+import { DURATION_MESSAGE, isDuration } from './duration';
 import { LeadSourceSchema, OutcomeStatusSchema, PrimaryInterestSchema, TeamSchema, UrgencySchema } from './schemas';
 import { BLOCKER_STATUSES, DISQUALIFYING_INTENTS, FIT_FLAG_CODES, NO_ENGAGEMENT_OUTCOMES } from './vocabulary';
 
 export { parseDuration } from './duration';
 
-const Duration = z.string().regex(DURATION_SHAPE, { message: DURATION_MESSAGE });
+const Duration = z.string().refine(isDuration, { message: DURATION_MESSAGE });
 const Keywords = z.array(z.string().trim().toLowerCase().min(1)).min(1);
 const Points = z.number().min(0).max(100);
 const FitFlagCode = z.enum(FIT_FLAG_CODES);

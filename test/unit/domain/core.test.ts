@@ -68,6 +68,18 @@ describe('domain/core, the workflow bundle\'s share of the domain', () => {
     expect([...listed].sort()).toEqual(runtimeModules);
   });
 
+  it('exports no RegExp, which once frozen throws at anyone resetting its lastIndex (zod\'s .regex() does)', () => {
+    const found: string[] = [];
+    const walk = (value: unknown, where: string, seen: Set<unknown>) => {
+      if (value === null || typeof value !== 'object' || seen.has(value)) return;
+      seen.add(value);
+      if (Object.prototype.toString.call(value) === '[object RegExp]') found.push(where);
+      for (const [key, inner] of Object.entries(value)) walk(inner, `${where}.${key}`, seen);
+    };
+    walk(frozenCore(), 'core', new Set());
+    expect(found).toEqual([]);
+  });
+
   it('decides exactly as the full domain does after being deep-frozen, so it may be preloaded and shared', () => {
     const core = frozenCore();
     expect(Object.isFrozen(core.LEAD_ACTIONS.discovery) && Object.isFrozen(core.STAGES)).toBe(true);
