@@ -8,6 +8,7 @@
  */
 export * from './actions';
 export * from './duration';
+export * from './engagement';
 export * from './evaluate';
 export * from './fit';
 export * from './guards';

@@ -19,10 +19,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { actionRefusal, type ActionRefusal, type LeadActionName } from '../domain/actions';
-import { addEngagement } from '../domain/engagement';
-import { parseCommercial, parseDiscovery, parseDisqualify, parseScope, type GuardResult } from '../domain/guards';
 import {
+  actionRefusal,
+  addEngagement,
+  parseCommercial,
+  parseDiscovery,
+  parseDisqualify,
+  parseScope,
   checkFit,
   decideOutcome,
   evaluateCommercial,
@@ -34,16 +37,19 @@ import {
   planReengagement,
   routeLead,
   scoreLead,
+  type ActionRefusal,
   type CommercialFindings,
   type Discovery,
+  type GuardResult,
+  type LeadActionName,
+  type LeadEvent,
   type DisqualifyRequest,
   type Outcome,
   type OutcomeInput,
   type Reason,
   type ScopeFindings,
   type Stage,
-} from '../domain';
-import type { LeadEvent } from '../domain/lead-view';
+} from '../domain/core';
 import {
   RejectionType,
   disqualifyUpdate,
