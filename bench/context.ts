@@ -17,6 +17,8 @@ export interface BenchArgs {
   dueTogether: number;
   /** WAL/no-fsync SQLite and fsync-off PostgreSQL for both LeadGate and the baseline (off with --durable-storage). */
   fastStorage: boolean;
+  /** The dev server's own 20 task reads a second (bench/dev-server-config.ts), not lifted. */
+  stockDevServer: boolean;
   cpuProf: boolean;
   direct: boolean;
   skip: Set<string>;
