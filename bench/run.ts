@@ -42,7 +42,7 @@ function parseArgs(argv: string[]): BenchArgs {
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`Unknown flag --${key} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
     console.log('npm run bench -- [--quick] [--n 100] [--concurrency 1,4,16,32] [--rep-n 50] [--rep-concurrency 4] [--cost-samples 5]');
-    console.log('  [--parked 10000] [--parked-nurture 10000] [--park-concurrency 64] [--park-budget 1080] [--due-together 1000] [--warmup 60]');
+    console.log('  [--parked 10000] [--parked-nurture 10000] [--park-concurrency 64] [--park-budget 900] [--due-together 1000] [--warmup 60]');
     console.log('  [--replay-k 200] [--cached-k 200] [--note "what else runs on the box"]');
     console.log(`  [--durable-storage] [--stock-dev-server] [--cpu-prof] [--direct] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
     console.log('npm run bench -- --compare a.json b.json [c.json …]   # side-by-side table of runs (e.g. dev server vs a real server)');
@@ -70,7 +70,7 @@ function parseArgs(argv: string[]): BenchArgs {
     parked: int('parked', 10_000, 50),
     parkedNurture: int('parked-nurture', 10_000, 50),
     parkConcurrency: Math.max(1, int('park-concurrency', 64, 16)),
-    parkBudgetSeconds: int('park-budget', 1_080, 60),
+    parkBudgetSeconds: int('park-budget', 900, 60),
     dueTogether: int('due-together', 1_000, 50),
     replayK: Math.max(1, int('replay-k', 200, 20)),
     cachedK: Math.max(1, int('cached-k', 200, 30)),
