@@ -227,6 +227,8 @@ export function markdown(r: BenchReport): string {
   const load = m.loadAverage as { start?: number[]; end?: number[] } | undefined;
   const note = m.note ? ` Note: ${String(m.note)}` : '';
   if (load) lines.push(`Machine load average (1/5/15 min) at start ${load.start?.join(' / ') ?? '—'}, at end ${load.end?.join(' / ') ?? '—'}.${note}`, '');
+  const busiest = m.busiestProcesses as { start?: string[]; end?: string[] } | undefined;
+  if (busiest?.start?.length) lines.push(`Busiest processes (% CPU, comm) at start: ${busiest.start.join('; ')}. At end: ${busiest.end?.join('; ') ?? '—'}.`, '');
   lines.push(r.errors.total === 0 ? '**No errors.**' : `**This run had ${r.errors.total} errors**: ${JSON.stringify(r.errors.byScenario)} (details in latest.json).`, '');
   lines.push('## Targets', '', '| figure | value | samples | target | verdict |', '| --- | --- | --- | --- | --- |');
   for (const v of r.verdicts) lines.push(`| ${v.figure} | ${v.value} | ${v.samples} | ${v.target} | ${v.verdict} |`);

@@ -130,11 +130,22 @@ async function startApiAndGateway(ctx: Pick<Ctx, 'stack' | 'args'>, nodeArgs: st
 
 const loadAverage = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
+/** The five busiest processes on the machine (ps, % of one core since each started), so a run says what it shared the box with. */
+function busiestProcesses(): string[] {
+  try {
+    const out = execSync('ps -eo pcpu=,comm= --sort=-pcpu', { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    return out.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 5);
+  } catch {
+    return [];
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--compare') return compareRuns(process.argv.slice(3), log);
   const args = parseArgs(process.argv.slice(2));
   const started = now();
   const loadAtStart = loadAverage();
+  const busiestAtStart = busiestProcesses();
   const startedAt = new Date().toISOString();
   log(`${args.quick ? 'quick' : 'full'} run; starting the stack`);
   const stack = await startStack({ fastStorage: args.fastStorage, stockDevServer: args.stockDevServer, log });
@@ -207,6 +218,7 @@ async function main(): Promise<void> {
       defaultCacheSize: process.env.WORKER_MAX_CACHED_WORKFLOWS === undefined,
       note: args.note,
       loadAverage: { start: loadAtStart },
+      busiestProcesses: { start: busiestAtStart },
       args: { ...args, skip: [...args.skip] },
     };
 
@@ -252,6 +264,7 @@ async function main(): Promise<void> {
   report.errors.total = Object.values(byScenario).reduce((a, b) => a + b, 0);
   report.meta.durationSeconds = Math.round((now() - started) / 1000);
   report.meta.loadAverage = { start: loadAtStart, end: loadAverage() };
+  report.meta.busiestProcesses = { start: busiestAtStart, end: busiestProcesses() };
   report.verdicts = verdicts(report);
   writeReport(args.out, report);
   process.stdout.write(markdown(report));
