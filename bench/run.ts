@@ -41,7 +41,7 @@ function parseArgs(argv: string[]): BenchArgs {
   const known = ['quick', 'n', 'concurrency', 'warmup', 'rep-n', 'rep-concurrency', 'cost-samples', 'parked', 'parked-nurture', 'park-concurrency', 'park-budget', 'due-together', 'replay-k', 'cached-k', 'note', 'durable-storage', 'stock-dev-server', 'cpu-prof', 'direct', 'skip', 'out', 'help'];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`Unknown flag --${key} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
-    console.log('npm run bench -- [--quick] [--n 100] [--concurrency 1,4,16,32] [--rep-n 50] [--rep-concurrency 4] [--cost-samples 5]');
+    console.log('npm run bench -- [--quick] [--n 100] [--concurrency 1,8,32] [--rep-n 50] [--rep-concurrency 4] [--cost-samples 5]');
     console.log('  [--parked 10000] [--parked-nurture 10000] [--park-concurrency 64] [--park-budget 900] [--due-together 1000] [--warmup 60]');
     console.log('  [--replay-k 200] [--cached-k 200] [--note "what else runs on the box"]');
     console.log(`  [--durable-storage] [--stock-dev-server] [--cpu-prof] [--direct] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
