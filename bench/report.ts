@@ -288,7 +288,7 @@ export function markdown(r: BenchReport): string {
     lines.push('', '| lateness (ms) | n | p50 | p95 | p99 | max |', '| --- | --- | --- | --- | --- | --- |', summaryRow('reengaged event vs due time', l.latenessMs));
     if (l.bare) {
       lines.push(summaryRow(`bare timer wake-up vs due time (due ${l.bare.dueAt})`, l.bare.latenessMs));
-      lines.push('', `Bare timers: ${l.bare.workflows} bare workflows started through the client after the leads fired, all sleeping until one instant; decided after it (excluded) ${l.bare.decidedLate}.`);
+      lines.push('', `Bare timers: ${l.bare.workflows} bare workflows started through the client before the leads were parked, all sleeping until one instant; decided after it (excluded) ${l.bare.decidedLate}.`);
     }
   }
   lines.push('');
