@@ -13,7 +13,7 @@ import { LEAD_TASK_QUEUE } from '../workflows/ids';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { projectRoot } from './project-root';
 import { registerNamespace, setupTemporalDatabases, type PostgresServer } from './temporal-schema';
-import { startTemporalServer, stopChild, TEMPORAL_DATABASES, type RunningTemporalServer, type TemporalServerTools } from './temporal-server';
+import { startTemporalServer, stopChild, TEMPORAL_DATABASES, temporalServerPorts, type RunningTemporalServer, type TemporalServerTools } from './temporal-server';
 
 export interface ClusterOptions {
   tools: TemporalServerTools;
@@ -36,7 +36,10 @@ export interface ClusterOptions {
   commands: { worker: string[]; api: string[] };
   /** LeadGate settings for workers and API; addresses and ports are set by the cluster. */
   env: NodeJS.ProcessEnv;
+  /** The cluster's own progress lines. */
   log(line: string): void;
+  /** Each output line of a process it runs (default: into `log`, prefixed with the process name). */
+  output?(process: string, line: string): void;
 }
 
 export interface ClusterProcess {
@@ -63,16 +66,21 @@ export interface RunningCluster {
 type Stop = () => Promise<void>;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function spawnProcess(name: string, command: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): ClusterProcess & { child: ChildProcess } {
+type Output = (process: string, line: string) => void;
+
+function lines(name: string, output: Output) {
+  return (chunk: Buffer | string) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) output(name, line);
+  };
+}
+
+function spawnProcess(name: string, command: string[], env: NodeJS.ProcessEnv, output: Output, log: (line: string) => void): ClusterProcess & { child: ChildProcess } {
   const [file, ...args] = command as [string, ...string[]];
   const child = spawn(file, args, { cwd: projectRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) log(`[${name}] ${line}`);
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
+  child.stdout?.on('data', lines(name, output));
+  child.stderr?.on('data', lines(name, output));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => log(`[${name}] exited (${child.exitCode ?? child.signalCode})`));
+  void exited.then(() => log(`${name} exited (${child.exitCode ?? child.signalCode})`));
   return { name, pid: child.pid!, child, exited, kill: (signal) => child.kill(signal), stop: () => stopChild(child) };
 }
 
@@ -130,6 +138,7 @@ async function startPostgres(options: ClusterOptions, stops: Stop[]): Promise<Po
 
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
   const { log, namespace } = options;
+  const output: Output = options.output ?? ((name, line) => log(`[${name}] ${line}`));
   const stops: Stop[] = [];
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
@@ -149,21 +158,22 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       visibilityDatabase: TEMPORAL_DATABASES.visibility,
       port: options.temporalPort,
       historyShards: options.historyShards,
-      log: (line: string) => log(`[temporal] ${line}`),
+      log: lines('temporal', output),
     };
     let temporal: RunningTemporalServer = await startTemporalServer(serverOptions);
     stops.push(() => temporal.stop());
     await registerNamespace(temporal.address, namespace, 7);
-    log(`Temporal server ready at ${temporal.address} (pid ${temporal.pid}), namespace ${namespace}`);
+    const metrics = `http://127.0.0.1:${temporalServerPorts(options.temporalPort).metrics}/metrics`;
+    log(`Temporal server ready at ${temporal.address} (pid ${temporal.pid}), namespace ${namespace}, its metrics at ${metrics}`);
 
     await options.prepare(pg.leadgateUrl);
     const env = { ...options.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: namespace, DATABASE_URL: pg.leadgateUrl };
-    const workers = Array.from({ length: options.workers }, (_, i) => spawnProcess(`worker-${i + 1}`, options.commands.worker, env, log));
+    const workers = Array.from({ length: options.workers }, (_, i) => spawnProcess(`worker-${i + 1}`, options.commands.worker, env, output, log));
     stops.push(async () => void (await Promise.all(workers.map((w) => w.stop()))));
     await Promise.all(workers.map((w) => waitFor(w.name, 120_000, () => workerPolling(temporal.address, namespace, w.pid), w.exited)));
 
     const apiUrl = `http://127.0.0.1:${options.apiPort}`;
-    const api = spawnProcess('api', options.commands.api, { ...env, API_HOST: '127.0.0.1', API_PORT: String(options.apiPort) }, log);
+    const api = spawnProcess('api', options.commands.api, { ...env, API_HOST: '127.0.0.1', API_PORT: String(options.apiPort) }, output, log);
     stops.push(api.stop);
     await waitFor('api', 120_000, () => httpOk(`${apiUrl}/readyz`), api.exited);
 
@@ -171,7 +181,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     if (options.uiPort && options.tools.ui) {
       uiUrl = `http://127.0.0.1:${options.uiPort}`;
       const uiEnv = { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: temporal.address, TEMPORAL_UI_PORT: String(options.uiPort), TEMPORAL_DEFAULT_NAMESPACE: namespace };
-      const ui = spawnProcess('temporal-ui', [options.tools.ui, '--root', projectRoot(), '--config', 'config/temporal', '--env', 'ui', 'start'], uiEnv, log);
+      const ui = spawnProcess('temporal-ui', [options.tools.ui, '--root', projectRoot(), '--config', 'config/temporal', '--env', 'ui', 'start'], uiEnv, output, log);
       stops.push(ui.stop);
       await waitFor('temporal-ui', 60_000, () => httpOk(uiUrl!), ui.exited);
     }

@@ -61,7 +61,13 @@ export async function setupTemporalDatabases(options: SchemaSetupOptions): Promi
   }
 }
 
-const indexedValueTypes = { KEYWORD: 2, INT: 3, DATETIME: 5 } as const;
+/** temporal.api.enums.v1.IndexedValueType for the types LeadGate's attributes use. */
+const indexedValueTypes = { KEYWORD: 2, INT: 3, DATETIME: 6 } as const;
+
+/** LeadGate's search attributes as the operator API names their types. */
+export function leadSearchAttributeTypes(): Array<{ name: string; type: number }> {
+  return leadSearchAttributes.map((key) => ({ name: key.name, type: indexedValueTypes[key.type as keyof typeof indexedValueTypes] }));
+}
 
 /**
  * Registers the namespace (retention as given) and LeadGate's search
@@ -77,10 +83,14 @@ export async function registerNamespace(address: string, namespace: string, rete
       await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: retention });
     }
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = leadSearchAttributes.filter((key) => !(key.name in (customAttributes ?? {})));
+    const existing = customAttributes ?? {};
+    const wanted = leadSearchAttributeTypes();
+    // A type cannot be changed in place; a wrong one would reject every workflow that sets it.
+    const wrong = wanted.filter((key) => key.name in existing && existing[key.name] !== key.type);
+    if (wrong.length > 0) throw new Error(`Search attributes registered with another type in ${namespace}: ${wrong.map((k) => k.name).join(', ')}`);
+    const missing = wanted.filter((key) => !(key.name in existing));
     if (missing.length === 0) return;
-    const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type as keyof typeof indexedValueTypes]]));
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((k) => [k.name, k.type])) });
   } finally {
     await connection.close();
   }

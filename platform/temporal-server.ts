@@ -82,7 +82,7 @@ export interface RunningTemporalServer {
 
 /** The server's ports, as config/temporal/server.yaml lays them out from the frontend port. */
 export function temporalServerPorts(port: number) {
-  return { frontend: port, history: port + 1, matching: port + 2, worker: port + 3, membership: [port + 4, port + 7], http: port + 8, metrics: port + 9 };
+  return { frontend: port, history: port + 1, matching: port + 2, worker: port + 3, membership: [port + 4, port + 5, port + 6, port + 7], http: port + 8, metrics: port + 9 };
 }
 
 /** The variables config/temporal/server.yaml reads; docker-compose.yml sets the same ones. */

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
       }
     },
     log: say,
+    // Like `docker compose up`: every process's own lines, behind its name.
+    output: (name, line) => process.stdout.write(`${name.padEnd(11)} | ${line}\n`),
   });
   log.info(
     { temporal: cluster.temporalAddress, ui: cluster.uiUrl, api: cluster.apiUrl, workers: cluster.workers.map((w) => w.pid), startupMs: Date.now() - started },
