@@ -19,6 +19,8 @@ export interface BenchArgs {
   fastStorage: boolean;
   cpuProf: boolean;
   direct: boolean;
+  /** The production Temporal server on PostgreSQL instead of the dev server. */
+  cluster: boolean;
   skip: Set<string>;
   out: string;
 }

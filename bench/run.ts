@@ -35,12 +35,12 @@ function parseArgs(argv: string[]): BenchArgs {
     else if (next !== undefined && !next.startsWith('--')) flags.set(key, argv[++i]!);
     else flags.set(key, 'true');
   }
-  const known = ['quick', 'n', 'concurrency', 'warmup', 'rep-n', 'rep-concurrency', 'cost-samples', 'parked', 'parked-nurture', 'park-concurrency', 'due-together', 'durable-storage', 'cpu-prof', 'direct', 'skip', 'out', 'help'];
+  const known = ['quick', 'n', 'concurrency', 'warmup', 'rep-n', 'rep-concurrency', 'cost-samples', 'parked', 'parked-nurture', 'park-concurrency', 'due-together', 'durable-storage', 'cpu-prof', 'direct', 'cluster', 'skip', 'out', 'help'];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`Unknown flag --${key} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
     console.log('npm run bench -- [--quick] [--n 100] [--concurrency 1,4,16,32] [--rep-n 50] [--rep-concurrency 4] [--cost-samples 5]');
     console.log('  [--parked 300] [--parked-nurture 200] [--park-concurrency 32] [--due-together 200] [--warmup 60]');
-    console.log(`  [--durable-storage] [--cpu-prof] [--direct] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
+    console.log(`  [--durable-storage] [--cpu-prof] [--direct] [--cluster] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
     process.exit(0);
   }
   const quick = flags.get('quick') === 'true';
@@ -70,6 +70,7 @@ function parseArgs(argv: string[]): BenchArgs {
     fastStorage: flags.get('durable-storage') !== 'true',
     cpuProf: flags.get('cpu-prof') === 'true',
     direct: flags.get('direct') === 'true',
+    cluster: flags.get('cluster') === 'true',
     skip,
     out: path.resolve(flags.get('out') ?? path.join(__dirname, 'results')),
   };
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
   const started = now();
   const startedAt = new Date().toISOString();
   log(`${args.quick ? 'quick' : 'full'} run; starting the stack`);
-  const stack = await startStack({ fastStorage: args.fastStorage, log });
+  const stack = await startStack({ fastStorage: args.fastStorage, cluster: args.cluster, log });
   const children: Child[] = [];
   let watch: StageWatch | undefined;
   // Ctrl-C stops what the bench started (children, dev server, database) before exiting.

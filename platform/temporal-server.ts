@@ -39,7 +39,7 @@ export async function resolveTemporalServerTools(options: ToolOptions = {}): Pro
     const paths = binaries.map((name) => path.join(dir, name));
     if (paths.every(isExecutable)) return paths;
     const go = findOnPath('go', env);
-    if (!go) throw new Error(`The cluster builds ${packages.join(' and ')} from source and needs Go 1.24+ on PATH (https://go.dev/dl/).`);
+    if (!go) throw new Error(`The cluster builds ${packages.join(' and ')} from source and needs Go 1.25+ on PATH (https://go.dev/dl/).`);
     await goInstall(go, packages, dir, env, log);
     return paths;
   };
