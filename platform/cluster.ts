@@ -76,7 +76,8 @@ function lines(name: string, output: Output) {
 
 function spawnProcess(name: string, command: string[], env: NodeJS.ProcessEnv, output: Output, log: (line: string) => void): ClusterProcess & { child: ChildProcess } {
   const [file, ...args] = command as [string, ...string[]];
-  const child = spawn(file, args, { cwd: projectRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches only the cluster, which stops everything in order.
+  const child = spawn(file, args, { cwd: projectRoot(), env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout?.on('data', lines(name, output));
   child.stderr?.on('data', lines(name, output));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -147,7 +147,8 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   const log = options.log ?? (() => undefined);
   // Only what the template reads, plus PATH/HOME: LeadGate's own variables (LOG_LEVEL) mean other things here.
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...temporalServerEnv(options) };
-  const child = spawn(options.binary, ['--root', projectRoot(), ...TEMPORAL_SERVER_ARGS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a Ctrl-C meant for whoever started it does not stop it out of order.
+  const child = spawn(options.binary, ['--root', projectRoot(), ...TEMPORAL_SERVER_ARGS], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let exitDescription: string | undefined;
   child.once('exit', (code, signal) => (exitDescription = `code ${code ?? signal}`));
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
