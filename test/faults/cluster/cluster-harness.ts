@@ -97,7 +97,10 @@ export async function createClusterHarness(ruleset: Ruleset): Promise<ClusterHar
   };
   // Kept for a failing run (LEADGATE_FAULTS_LOG=1 prints them); printing them always would drown the runner.
   const lines: string[] = [];
-  let host = await startHost(options, lines);
+  let host = await startHost(options, lines).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const pool = createPool(host.ready.databaseUrl, 5);
   const { rows } = await pool.query<{ rep_id: string }>('SELECT rep_id FROM reps WHERE active');
   const rep = new Map<string, string>();
