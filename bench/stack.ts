@@ -19,7 +19,7 @@ import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { freePort, freePortBlock } from '../platform/ports';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
-import { registerNamespace, setupTemporalDatabases } from '../platform/temporal-schema';
+import { postgresServerOf, registerNamespace, setupTemporalDatabases } from '../platform/temporal-schema';
 import { resolveTemporalServerTools, startTemporalServer, TEMPORAL_SERVER_VERSION } from '../platform/temporal-server';
 import { leadBundleOptions } from '../worker/workflow-bundle';
 
@@ -108,9 +108,8 @@ async function startTemporal(tmp: string, namespace: string, options: { fastStor
 /** Temporal's two databases on LeadGate's PostgreSQL server, named after the run's database and dropped with it. */
 async function startTemporalServerOn(leadgateUrl: string, namespace: string, options: StackOptions, stops: Stop[]) {
   const tools = await resolveTemporalServerTools({ ui: false, log: options.log });
-  const url = new URL(leadgateUrl);
-  const postgres = { host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-  const base = url.pathname.slice(1);
+  const postgres = postgresServerOf(leadgateUrl);
+  const base = new URL(leadgateUrl).pathname.slice(1);
   const databases = { persistenceDatabase: `${base}_temporal`, visibilityDatabase: `${base}_temporal_visibility` };
   if (process.env.DATABASE_URL) stops.push(() => dropDatabases(process.env.DATABASE_URL!, Object.values(databases)));
   await setupTemporalDatabases({ sqlTool: tools.sql, postgres, ...databases });

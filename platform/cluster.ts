@@ -5,14 +5,14 @@
  * own process. `npm run cluster` runs it; the fault tests kill and restart its
  * parts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { LEAD_TASK_QUEUE } from '../workflows/ids';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { projectRoot } from './project-root';
-import { registerNamespace, setupTemporalDatabases, type PostgresServer } from './temporal-schema';
+import { postgresServerOf, registerNamespace, setupTemporalDatabases, type PostgresServer } from './temporal-schema';
 import { startTemporalServer, stopChild, TEMPORAL_DATABASES, temporalServerPorts, type RunningTemporalServer, type TemporalServerTools } from './temporal-server';
 
 export interface ClusterOptions {
@@ -74,7 +74,7 @@ function lines(name: string, output: Output) {
   };
 }
 
-function spawnProcess(name: string, command: string[], env: NodeJS.ProcessEnv, output: Output, log: (line: string) => void): ClusterProcess & { child: ChildProcess } {
+function spawnProcess(name: string, command: string[], env: NodeJS.ProcessEnv, output: Output, log: (line: string) => void): ClusterProcess {
   const [file, ...args] = command as [string, ...string[]];
   // Its own process group: a Ctrl-C in the terminal reaches only the cluster, which stops everything in order.
   const child = spawn(file, args, { cwd: projectRoot(), env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -82,7 +82,7 @@ function spawnProcess(name: string, command: string[], env: NodeJS.ProcessEnv, o
   child.stderr?.on('data', lines(name, output));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => log(`${name} exited (${child.exitCode ?? child.signalCode})`));
-  return { name, pid: child.pid!, child, exited, kill: (signal) => child.kill(signal), stop: () => stopChild(child) };
+  return { name, pid: child.pid!, exited, kill: (signal) => child.kill(signal), stop: () => stopChild(child) };
 }
 
 async function waitFor(what: string, timeoutMs: number, ready: () => Promise<boolean>, exited?: Promise<void>): Promise<void> {
@@ -97,10 +97,10 @@ async function waitFor(what: string, timeoutMs: number, ready: () => Promise<boo
   throw new Error(`${what} not ready after ${timeoutMs} ms`);
 }
 
-/** A worker is ready when Temporal lists it (by its SDK identity, pid@host) among the lead queue's pollers. */
 /** TASK_QUEUE_TYPE_WORKFLOW in Temporal's API. */
 const WORKFLOW_TASK_QUEUE = 1;
 
+/** A worker is ready when Temporal lists it (by its SDK identity, pid@host) among the lead queue's pollers. */
 async function workerPolling(address: string, namespace: string, pid: number): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 2_000 });
   try {
@@ -124,17 +124,13 @@ interface Postgres {
 
 async function startPostgres(options: ClusterOptions, stops: Stop[]): Promise<Postgres> {
   if (options.databaseUrl) {
-    const url = new URL(options.databaseUrl);
-    const database = decodeURIComponent(url.pathname.slice(1));
+    const database = decodeURIComponent(new URL(options.databaseUrl).pathname.slice(1));
     if (Object.values(TEMPORAL_DATABASES).includes(database)) throw new Error(`DATABASE_URL must name LeadGate's own database, not Temporal's ${database}.`);
-    const server = { host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-    return { server, leadgateUrl: options.databaseUrl };
+    return { server: postgresServerOf(options.databaseUrl), leadgateUrl: options.databaseUrl };
   }
   const pg = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, 'postgres'), port: options.embeddedPgPort, database: 'leadgate', fast: options.fastStorage });
   stops.push(pg.stop);
-  const url = new URL(pg.url);
-  const server = { host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-  return { server, leadgateUrl: pg.url };
+  return { server: postgresServerOf(pg.url), leadgateUrl: pg.url };
 }
 
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {

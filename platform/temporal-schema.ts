@@ -10,6 +10,12 @@ export interface PostgresServer {
   password: string;
 }
 
+/** The server a PostgreSQL URL points at, for Temporal's databases next to the URL's own. */
+export function postgresServerOf(databaseUrl: string): PostgresServer {
+  const url = new URL(databaseUrl);
+  return { host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+}
+
 export interface SchemaSetupOptions {
   sqlTool: string;
   postgres: PostgresServer;
