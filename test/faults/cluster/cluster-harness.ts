@@ -28,6 +28,7 @@ export interface Keys {
 
 export interface ClusterHarness {
   apiUrl: string;
+  temporalAddress: string;
   /** LeadGate's own database. */
   pool: Pool;
   keys: Keys;
@@ -117,6 +118,7 @@ export async function createClusterHarness(ruleset: Ruleset): Promise<ClusterHar
   };
   const h: ClusterHarness = {
     apiUrl: host.ready.apiUrl,
+    temporalAddress: host.ready.temporalAddress,
     pool: createPool(host.ready.databaseUrl, 5),
     keys,
     killWorker: (index) => host.request({ type: 'kill-worker', index }),

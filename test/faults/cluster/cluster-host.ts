@@ -23,7 +23,7 @@ export interface HostOptions {
 export type HostCommand = { type: 'kill-worker'; index: number } | { type: 'restart-temporal'; signal: 'SIGTERM' | 'SIGKILL' } | { type: 'stop' };
 export type HostRequest = HostCommand & { id: number };
 export type HostMessage =
-  | { type: 'ready'; databaseUrl: string; apiUrl: string; workers: number[] }
+  | { type: 'ready'; databaseUrl: string; temporalAddress: string; apiUrl: string; workers: number[] }
   | { type: 'done'; id: number; error?: string }
   | { type: 'output'; line: string };
 
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   });
   // The test runner went away: leave nothing running.
   process.once('disconnect', () => void cluster.stop().then(() => process.exit(0)));
-  send({ type: 'ready', databaseUrl: cluster.databaseUrl, apiUrl: cluster.apiUrl, workers: cluster.workers.map((w) => w.pid) });
+  send({ type: 'ready', databaseUrl: cluster.databaseUrl, temporalAddress: cluster.temporalAddress, apiUrl: cluster.apiUrl, workers: cluster.workers.map((w) => w.pid) });
 }
 
 main().catch((error) => {

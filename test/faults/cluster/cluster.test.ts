@@ -5,6 +5,7 @@
  * every lead still there, one outcome per lead and cycle, no event twice.
  * The cases share one cluster and run in order (the second leaves one worker).
  */
+import { Connection } from '@temporalio/client';
 import type { LeadView } from '../../../domain/lead-view';
 import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../../support/discovery';
 import { inboundLead } from '../../support/intake';
@@ -50,9 +51,12 @@ async function qualifyAndCount(leadId: string): Promise<void> {
 const firstRowLanded = (leadIds: string[]) =>
   until('a first lead row', () => h.pool.query('SELECT 1 FROM leads WHERE lead_id = ANY($1)', [leadIds]), (r) => (r.rowCount ?? 0) > 0);
 
-it('takes a lead from intake through routing to qualified over HTTP', async () => {
+it('takes a lead from intake through routing to qualified over HTTP, on a Temporal server that persists to PostgreSQL', async () => {
   const ready = await fetch(`${h.apiUrl}/readyz`);
   expect(ready.status).toBe(200);
+  const connection = await Connection.connect({ address: h.temporalAddress });
+  const info = await connection.workflowService.getClusterInfo({}).finally(() => connection.close());
+  expect(info).toMatchObject({ persistenceStore: 'postgres12', visibilityStore: 'postgres12' });
   await qualifyAndCount(await submit());
 });
 
