@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { leadSearchAttributes } from '../../../workflows/search-attributes';
 import { ConfigSchema } from '../../../config/config';
-import { TEMPORAL_DATABASES, TEMPORAL_SERVER_ARGS, temporalServerEnv } from '../../../platform/temporal-server';
+import { TEMPORAL_DATABASES, TEMPORAL_SERVER_ARGS, temporalServerEnv, temporalServerPorts } from '../../../platform/temporal-server';
 
 /** No Docker engine runs here, so the production topology is checked statically. */
 describe('docker-compose.yml', () => {
@@ -68,6 +68,11 @@ describe('docker-compose.yml', () => {
       expect(temporal.volumes).toContain('./config/temporal:/etc/temporal/config/temporal:ro');
       expect(JSON.stringify(temporal.command)).toContain(`--root /etc/temporal ${TEMPORAL_SERVER_ARGS.join(' ')}`);
       expect(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH).toBe('/etc/temporal/config/temporal/dynamic.yaml');
+    });
+
+    it("checks health on the frontend's HTTP port as the template lays it out", () => {
+      const { http } = temporalServerPorts(Number(temporal.environment?.FRONTEND_GRPC_PORT));
+      expect(JSON.stringify(temporal.healthcheck)).toContain(`http://127.0.0.1:${http}/api/v1/cluster-info`);
     });
 
     it.each([
