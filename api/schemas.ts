@@ -12,6 +12,7 @@ import {
   RulesetSchema,
   StageSchema,
   TeamSchema,
+  UrgencySchema,
 } from '../domain';
 
 const isoDateTime = z.iso.datetime({ offset: true, message: 'Use an ISO date-time with offset, e.g. 2026-03-31T09:00:00Z' });
@@ -65,6 +66,8 @@ export const LeadSummarySchema = z.object({
   team: TeamSchema.nullable(),
   owner: z.string().nullable(),
   escalated: z.boolean(),
+  /** How fast the first response is due (from the route); null before routing. */
+  urgency: UrgencySchema.nullable(),
   slaDueAt: isoDateTime.nullable(),
   scoreTotal: z.number().nullable(),
   outcome: OutcomeStatusSchema.nullable(),
