@@ -15,7 +15,7 @@ const bannedInDeterministicCode = [
 ].map((name) => ({ name, message: 'Workflow and domain code must stay deterministic: do I/O in activities/.' }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.tools/**', 'coverage/**', '*.config.js', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', '.data/**', '.tools/**', 'coverage/**', '*.config.js', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,6 +16,7 @@ import { problem, problemHandler } from './problem';
 import { reportsRouter } from './reports';
 import { rulesRouter } from './rules';
 import { consoleRouter } from './console';
+import { leadIntakeRouter } from './lead-intake';
 import { peopleRouter } from './people';
 import { rulesPublishRouter } from './rules-publish';
 import { sessionRouter } from './session';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(rulesRouter(routerDeps));
   app.use(rulesPublishRouter(routerDeps));
   app.use(peopleRouter(routerDeps));
+  app.use(leadIntakeRouter(routerDeps));
 
   app.use((req, _res, next) => next(problem(404, `No resource at ${req.method} ${req.path}.`)));
   app.use(problemHandler(deps.log));

@@ -51,6 +51,8 @@ export const LeadListQuerySchema = z.strictObject({
   rulesetVersion: z.string().min(1).max(100).optional(),
   createdFrom: isoDateTime.optional(),
   createdTo: isoDateTime.optional(),
+  /** true: leads escalated for a missed first response, or awaiting discovery past their SLA now. */
+  slaBreached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(500).optional(),
 });

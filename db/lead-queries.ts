@@ -61,6 +61,7 @@ export interface LeadFilters {
   rulesetVersion?: string;
   createdFrom?: string;
   createdTo?: string;
+  slaBreached?: boolean;
 }
 
 /** Keyset position: the last lead of the previous page, in (created_at, lead_id) order. */
@@ -108,6 +109,7 @@ export async function listLeads(pool: Pool, filters: LeadFilters, limit: number,
   if (filters.rulesetVersion) add('ruleset_version = ?', filters.rulesetVersion);
   if (filters.createdFrom) add('created_at >= ?::timestamptz', filters.createdFrom);
   if (filters.createdTo) add('created_at < ?::timestamptz', filters.createdTo);
+  if (filters.slaBreached !== undefined) add(`(escalated OR (stage = 'awaiting_discovery' AND sla_due_at < now())) = ?`, filters.slaBreached);
   if (after) {
     params.push(after.createdAt, after.leadId);
     where.push(`(created_at, lead_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
