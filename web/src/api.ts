@@ -29,11 +29,14 @@ export class ApiError extends Error {
   fields(prefix = ''): Record<string, string> {
     const out: Record<string, string> = {};
     for (const e of this.problem.errors ?? []) {
-      if (e.field.startsWith(prefix)) out[e.field.slice(prefix.length)] ??= e.message;
+      if (e.field.startsWith(prefix)) out[e.field.slice(prefix.length)] ??= plain(e.message);
     }
     return out;
   }
 }
+
+/** The schema's wording for a field left empty, said the way a person would. */
+const plain = (message: string) => (/received undefined$/.test(message) ? 'Required: fill this in.' : message);
 
 let csrfToken: string | null = null;
 let onSignedOut: () => void = () => undefined;

@@ -5,6 +5,10 @@ import type { FunnelReport } from '../types';
 import { messageOf, Notice, SelectField, words } from '../ui';
 import { TEAMS } from './Leads';
 
+const round = (v: number) => Math.round(v * 10) / 10;
+/** The unit that keeps the longest median readable. */
+const timeUnit = (maxSeconds: number) =>
+  maxSeconds >= 2 * 86_400 ? { name: 'days', seconds: 86_400 } : maxSeconds >= 7200 ? { name: 'hours', seconds: 3600 } : maxSeconds >= 120 ? { name: 'minutes', seconds: 60 } : { name: 'seconds', seconds: 1 };
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 const RANGES = ['7', '30', '90'] as const;
 
@@ -20,6 +24,7 @@ export function FunnelPage() {
     api<FunnelReport>('GET', `/v1/reports/funnel${qs({ from: from.toISOString(), to: to.toISOString(), team })}`).then(setReport, (err) => setError(messageOf(err)));
   }, [days, team]);
 
+  const unit = timeUnit(Math.max(0, ...(report?.medianTimeInStage.map((s) => s.medianSeconds) ?? [])));
   return (
     <section>
       <h1>Funnel</h1>
@@ -73,13 +78,13 @@ export function FunnelPage() {
                 <Bar dataKey="leads" fill="#3b7d3b" isAnimationActive={false} />
               </BarChart>
             </Chart>
-            <Chart title="Median time in stage (minutes)" summary={report.medianTimeInStage.map((s) => `${words(s.stage)}: ${Math.round(s.medianSeconds / 60)} min`).join(', ')}>
-              <BarChart data={report.medianTimeInStage.map((s) => ({ stage: words(s.stage), minutes: Math.round(s.medianSeconds / 6) / 10 }))}>
+            <Chart title={`Median time in stage (${unit.name})`} summary={report.medianTimeInStage.map((s) => `${words(s.stage)}: ${round(s.medianSeconds / unit.seconds)} ${unit.name}`).join(', ')}>
+              <BarChart data={report.medianTimeInStage.map((s) => ({ stage: words(s.stage), [unit.name]: round(s.medianSeconds / unit.seconds) }))}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="stage" />
                 <YAxis />
                 <Tooltip />
-                <Bar dataKey="minutes" fill="#8a5a00" isAnimationActive={false} />
+                <Bar dataKey={unit.name} fill="#8a5a00" isAnimationActive={false} />
               </BarChart>
             </Chart>
             <Chart title="Leads and qualified by team" summary={report.byTeam.map((t) => `${words(t.team)}: ${t.leads} leads, ${t.qualified} qualified`).join(', ')}>
