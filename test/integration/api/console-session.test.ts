@@ -4,12 +4,20 @@
  * key does, changes need the CSRF token, failures lock an email out, sessions
  * expire and end, and publishing a ruleset is validated, manager-only and recorded.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Express } from 'express';
 import request from 'supertest';
 import { defaultRuleset } from '../../../domain';
-import { createUser } from '../../../db/users';
+import { createFreshDatabase } from '../../../db/fresh-database';
+import { migrate } from '../../../db/migrate';
+import { createPool } from '../../../db/pool';
+import { seedDemoReps } from '../../../db/seed';
+import { createUser, seedDemoLogins, signIn as checkPassword } from '../../../db/users';
+import { projectRoot } from '../../../platform/project-root';
 import { eventually } from '../../support/db';
+import { testServices } from '../../support/services';
 import { bearer, createApiHarness, postRoutedLead, type ApiHarness } from './api-harness';
 
 const COST = 4; // bcrypt's minimum: the tests check behaviour, not hashing speed.
@@ -135,11 +143,15 @@ describe('console sessions', () => {
   });
 
   it('ends a session at its expiry', async () => {
-    const shortLived = h.appWith({ PASSWORD_HASH_COST: COST, SESSION_TTL_SECONDS: 1 });
-    const { agent } = await signIn(shortLived, logins.repA);
-    const ended = await eventually(() => agent.get('/v1/session').then((r) => r.status), (status) => status === 401, 10_000);
-    expect(ended).toBe(401);
-    expect((await agent.get('/v1/leads')).status).toBe(401);
+    const shortLived = h.appWith({ PASSWORD_HASH_COST: COST, SESSION_TTL_SECONDS: 2 });
+    const { res } = await signIn(shortLived, logins.repA);
+    const token = /lg_session=([^;]+)/.exec(String(res.headers['set-cookie']))![1]!;
+    const { rows } = await h.pool.query("SELECT extract(epoch FROM expires_at - created_at)::int AS ttl FROM user_sessions WHERE session_hash = encode(sha256($1::bytea), 'hex')", [token]);
+    expect(rows[0].ttl).toBe(2);
+    // The cookie is sent by hand, past its Max-Age: the server itself must refuse it.
+    const ended = await eventually(() => request(shortLived).get('/v1/session').set('Cookie', `lg_session=${token}`), (r) => r.status === 401, 10_000);
+    expect(ended.body.reason).toBe('session_ended');
+    expect((await request(shortLived).get('/v1/leads').set('Cookie', `lg_session=${token}`)).status).toBe(401);
   });
 
   it('signs out: the cookie is cleared and its session no longer works anywhere', async () => {
@@ -212,5 +224,47 @@ describe('publishing rules', () => {
     expect(history.body.items[0]).toEqual(published.body);
     // Publishing the shipped rules again puts them back for the other files' checks.
     await request(app).post('/v1/rules').set(bearer(h.keys.manager)).send({ ruleset: defaultRuleset }).expect(201);
+  });
+});
+
+describe('logins from the command line and on first start', () => {
+  const run = promisify(execFile);
+  const policy = { maxFailures: 5, lockSeconds: 30, maxLockSeconds: 900 };
+
+  it('adds a login with a generated password, lists it and deactivates it', async () => {
+    const env = { ...process.env, DATABASE_URL: testServices().databaseUrl, SEED_DEMO_DATA: 'false', PASSWORD_HASH_COST: String(COST) };
+    const email = `cli-${tag}@example.com`;
+    const added = await run('npm', ['run', '--silent', 'users', '--', 'add', '--email', email, '--role', 'rep', '--rep', REP_A, '--name', 'Cli Rep'], { cwd: projectRoot(), env });
+    const password = added.stdout.trim();
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(added.stderr).not.toContain(password);
+    const session = await signIn(app, email, password);
+    expect(session.res.body.user).toMatchObject({ role: 'rep', repId: REP_A });
+    const listed = await run('npm', ['run', '--silent', 'users', '--', 'list'], { cwd: projectRoot(), env });
+    expect(listed.stdout).toMatch(new RegExp(`${email}\trep\t${REP_A}\tactive`));
+    expect(listed.stdout).not.toContain(password);
+    await run('npm', ['run', '--silent', 'users', '--', 'deactivate', email], { cwd: projectRoot(), env });
+    expect((await session.agent.get('/v1/session')).status).toBe(401);
+    await expect(run('npm', ['run', '--silent', 'users', '--', 'add', '--email', 'not-an-email', '--role', 'rep'], { cwd: projectRoot(), env })).rejects.toMatchObject({ code: 2 });
+  }, 60_000);
+
+  it('creates demo logins for a manager and two reps on a database without logins, once', async () => {
+    const db = await createFreshDatabase(testServices().databaseUrl, 'leadgate_demo_logins');
+    const pool = createPool(db.url, 2);
+    try {
+      await migrate(pool);
+      await seedDemoReps(pool);
+      const demo = await seedDemoLogins(pool, COST);
+      expect(demo?.map((l) => [l.email, l.role, l.repId])).toEqual([
+        ['manager@leadgate.example', 'manager', null],
+        ['ir-alex@leadgate.example', 'rep', 'ir-alex'],
+        ['ir-blair@leadgate.example', 'rep', 'ir-blair'],
+      ]);
+      for (const login of demo!) await expect(checkPassword(pool, login.email, login.password, policy)).resolves.toMatchObject({ ok: true });
+      await expect(seedDemoLogins(pool, COST)).resolves.toBeNull();
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
   });
 });
