@@ -61,7 +61,7 @@ export function sessionRouter(deps: RouterDeps): Router {
 }
 
 /**
- * A fresh install gets a manager login and two rep logins, printed for the
+ * A fresh install gets a manager login and one for every demo rep, printed for the
  * person at the terminal the one time they are created — never into the
  * structured log, which is shipped and kept.
  */

@@ -46,7 +46,7 @@ export const ConfigSchema = z.object({
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
   /** bcrypt cost factor for console passwords (each +1 doubles the work). */
-  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(12),
+  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(11),
   /** The built console (`npm run build`), served at /app. */
   CONSOLE_DIR: z.string().min(1).default('web/dist'),
 });

@@ -191,9 +191,9 @@ export interface DemoLogin {
 const DEMO_LOGINS_LOCK = 7_140_221_004;
 
 /**
- * On a database with no logins at all, creates a manager login and logins for
- * the two reps of the first demo team, so a fresh install can be tried in the
- * console at once. Returns them only when it created them (passwords exist nowhere else).
+ * On a database with no logins at all, creates a manager login and a login for
+ * every demo rep (whoever a lead routes to can sign in), so a fresh install can
+ * be tried in the console at once. Returns them only when it created them (passwords exist nowhere else).
  */
 export async function seedDemoLogins(pool: Pool, cost: number): Promise<DemoLogin[] | null> {
   const client = await pool.connect();
@@ -205,7 +205,7 @@ export async function seedDemoLogins(pool: Pool, cost: number): Promise<DemoLogi
       await client.query('ROLLBACK');
       return null;
     }
-    const demoRepIds = DEMO_REPS.filter((r) => !r.isTeamLead && r.team === 'incident_response').map((r) => r.repId);
+    const demoRepIds = DEMO_REPS.filter((r) => !r.isTeamLead).map((r) => r.repId);
     const reps = await client.query<{ rep_id: string; name: string }>('SELECT rep_id, name FROM reps WHERE rep_id = ANY($1) AND active ORDER BY rep_id', [demoRepIds]);
     const logins: Array<DemoLogin & { name: string }> = [
       { email: 'manager@leadgate.example', name: 'Demo Manager', role: 'manager', repId: null, password: generatePassword() },

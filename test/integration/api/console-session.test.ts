@@ -13,7 +13,7 @@ import { defaultRuleset } from '../../../domain';
 import { createFreshDatabase } from '../../../db/fresh-database';
 import { migrate } from '../../../db/migrate';
 import { createPool } from '../../../db/pool';
-import { seedDemoReps } from '../../../db/seed';
+import { DEMO_REPS, seedDemoReps } from '../../../db/seed';
 import { createUser, seedDemoLogins, signIn as checkPassword } from '../../../db/users';
 import { projectRoot } from '../../../platform/project-root';
 import { eventually } from '../../support/db';
@@ -248,17 +248,17 @@ describe('logins from the command line and on first start', () => {
     await expect(run('npm', ['run', '--silent', 'users', '--', 'add', '--email', 'not-an-email', '--role', 'rep'], { cwd: projectRoot(), env })).rejects.toMatchObject({ code: 2 });
   }, 60_000);
 
-  it('creates demo logins for a manager and two reps on a database without logins, once', async () => {
+  it('creates demo logins for a manager and every demo rep on a database without logins, once', async () => {
     const db = await createFreshDatabase(testServices().databaseUrl, 'leadgate_demo_logins');
     const pool = createPool(db.url, 2);
     try {
       await migrate(pool);
       await seedDemoReps(pool);
       const demo = await seedDemoLogins(pool, COST);
+      const reps = DEMO_REPS.filter((r) => !r.isTeamLead).map((r) => r.repId).sort();
       expect(demo?.map((l) => [l.email, l.role, l.repId])).toEqual([
         ['manager@leadgate.example', 'manager', null],
-        ['ir-alex@leadgate.example', 'rep', 'ir-alex'],
-        ['ir-blair@leadgate.example', 'rep', 'ir-blair'],
+        ...reps.map((repId) => [`${repId}@leadgate.example`, 'rep', repId]),
       ]);
       for (const login of demo!) await expect(checkPassword(pool, login.email, login.password, policy)).resolves.toMatchObject({ ok: true });
       await expect(seedDemoLogins(pool, COST)).resolves.toBeNull();
