@@ -5,33 +5,14 @@
  * rep takes them out of routing.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { EmailSchema, TeamSchema } from '../domain';
 import { deactivateRep, repExists, teamLoad } from '../db/people';
 import { upsertRep } from '../db/reps';
-import { createUser, deactivateUser, generatePassword, listUsers, UserError, USER_ROLES } from '../db/users';
+import { createUser, deactivateUser, generatePassword, listUsers, UserError } from '../db/users';
 import { principalOf, requireRole } from './auth';
+import { NewRepSchema, NewUserSchema } from './console-schemas';
 import type { RouterDeps } from './leads';
 import { invalid, problem } from './problem';
 import { jsonBody } from './validate';
-
-export const RepIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'Use 1-64 letters, digits, dots, dashes or underscores' });
-
-export const NewRepSchema = z.strictObject({
-  repId: RepIdSchema,
-  name: z.string().trim().min(1, { message: 'Enter a name' }).max(200),
-  email: EmailSchema.optional(),
-  team: TeamSchema,
-  capacity: z.int({ message: 'Capacity must be a whole number' }).min(0).max(10_000),
-  isTeamLead: z.boolean().default(false),
-});
-
-export const NewUserSchema = z.strictObject({
-  email: EmailSchema,
-  name: z.string().trim().min(1, { message: 'Enter a name' }).max(200),
-  role: z.enum(USER_ROLES),
-  repId: RepIdSchema.optional(),
-});
 
 export function peopleRouter(deps: RouterDeps): Router {
   const router = Router();

@@ -5,20 +5,18 @@
  * active ruleset; a lead keeps the version that decided it.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { listPublications, publishRuleset } from '../db/rulesets';
 import { principalOf, requireRole } from './auth';
+import { PublishRequestSchema } from './console-schemas';
 import type { RouterDeps } from './leads';
 import { candidateRuleset } from './rules';
 import { jsonBody } from './validate';
-
-const PublishEnvelopeSchema = z.strictObject({ ruleset: z.unknown() });
 
 export function rulesPublishRouter(deps: RouterDeps): Router {
   const router = Router();
 
   router.post('/v1/rules', requireRole('manager'), async (req, res) => {
-    const ruleset = candidateRuleset(jsonBody(req, PublishEnvelopeSchema).ruleset);
+    const ruleset = candidateRuleset(jsonBody(req, PublishRequestSchema).ruleset);
     const publication = await publishRuleset(deps.pool, ruleset, principalOf(req).keyId);
     req.log.info({ rulesetVersion: publication.version }, 'ruleset published');
     res.status(201).location('/v1/rules/active').json(publication);

@@ -6,18 +6,13 @@
  */
 import express, { Router } from 'express';
 import type { Pool } from 'pg';
-import { z } from 'zod';
 import { createSession, endSession } from '../db/sessions';
 import { seedDemoLogins, signIn } from '../db/users';
+import { SignInSchema } from './console-schemas';
 import type { RouterDeps } from './leads';
 import { problem } from './problem';
 import { authenticateSession, requireSession, SESSION_COOKIE } from './session-auth';
 import { jsonBody } from './validate';
-
-const SignInSchema = z.strictObject({
-  email: z.string().trim().min(1, { message: 'Enter your email' }).max(320),
-  password: z.string().min(1, { message: 'Enter your password' }).max(1024),
-});
 
 export function sessionRouter(deps: RouterDeps): Router {
   const router = Router();

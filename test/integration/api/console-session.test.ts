@@ -227,6 +227,21 @@ describe('publishing rules', () => {
   });
 });
 
+describe('the API document', () => {
+  it('documents the console endpoints from their schemas', async () => {
+    const doc = (await request(app).get('/openapi.json').expect(200)).body;
+    for (const [path, method] of [
+      ['/v1/session', 'post'], ['/v1/session', 'get'], ['/v1/session', 'delete'], ['/v1/rules', 'post'], ['/v1/rules/publications', 'get'],
+      ['/v1/reps', 'get'], ['/v1/reps', 'post'], ['/v1/reps/{repId}/deactivate', 'post'], ['/v1/users', 'get'], ['/v1/users', 'post'],
+      ['/v1/users/{userId}/deactivate', 'post'], ['/v1/leads/{id}/intake', 'get'],
+    ] as Array<[string, string]>) {
+      expect({ path, method, documented: Boolean(doc.paths[path]?.[method]) }).toEqual({ path, method, documented: true });
+    }
+    expect(doc.components.schemas.NewUser.properties.role.enum).toEqual(['rep', 'manager']);
+    expect(doc.paths['/v1/leads'].get.parameters.map((p: { name: string }) => p.name)).toContain('slaBreached');
+  });
+});
+
 describe('logins from the command line and on first start', () => {
   const run = promisify(execFile);
   const policy = { maxFailures: 5, lockSeconds: 30, maxLockSeconds: 900 };
