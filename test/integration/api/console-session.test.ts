@@ -227,6 +227,16 @@ describe('publishing rules', () => {
   });
 });
 
+describe('serving the console', () => {
+  it('says how to build the console when it is not built, and / leads to it', async () => {
+    const unbuilt = h.appWith({ CONSOLE_DIR: `no-console-${tag}` });
+    const res = await request(unbuilt).get('/app/queue');
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toMatch(/npm run build/);
+    expect((await request(unbuilt).get('/')).headers.location).toBe('/app/');
+  });
+});
+
 describe('the API document', () => {
   it('documents the console endpoints from their schemas', async () => {
     const doc = (await request(app).get('/openapi.json').expect(200)).body;
