@@ -71,5 +71,12 @@ export const CreatedLoginSchema = z.object({
 });
 
 export const PublishRequestSchema = z.strictObject({ ruleset: z.unknown() });
-export const PublicationSchema = z.object({ version: z.string(), publishedBy: z.string(), publishedAt: isoDateTime });
-export const PublicationListSchema = z.object({ items: z.array(PublicationSchema) });
+export const PublicationSchema = z.object({
+  version: z.string(),
+  /** The API key id, or `session:<userId>` for a person signed in to the console. */
+  publishedBy: z.string(),
+  publishedAt: isoDateTime,
+});
+export const PublicationListSchema = z.object({
+  items: z.array(PublicationSchema.extend({ /** When a person published from the console. */ publisherEmail: z.string().nullable() })),
+});

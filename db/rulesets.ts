@@ -23,6 +23,7 @@ export function saveRuleset(pool: Pool, ruleset: Ruleset, options: { activate?: 
 
 export interface Publication {
   version: string;
+  /** The key id, or `session:<userId>` for a person signed in to the console. */
   publishedBy: string;
   publishedAt: string;
 }
@@ -42,13 +43,15 @@ export function publishRuleset(pool: Pool, ruleset: Ruleset, publishedBy: string
   });
 }
 
-/** The most recent publications, newest first. */
-export async function listPublications(pool: Pool, limit = 20): Promise<Publication[]> {
-  const { rows } = await pool.query<{ version: string; published_by: string; published_at: Date }>(
-    'SELECT version, published_by, published_at FROM ruleset_publications ORDER BY published_at DESC, id DESC LIMIT $1',
+/** The most recent publications, newest first; a console login is also named by its email. */
+export async function listPublications(pool: Pool, limit = 20): Promise<Array<Publication & { publisherEmail: string | null }>> {
+  const { rows } = await pool.query<{ version: string; published_by: string; published_at: Date; email: string | null }>(
+    `SELECT p.version, p.published_by, p.published_at, u.email
+     FROM ruleset_publications p LEFT JOIN users u ON p.published_by = 'session:' || u.user_id
+     ORDER BY p.published_at DESC, p.id DESC LIMIT $1`,
     [limit],
   );
-  return rows.map((r) => ({ version: r.version, publishedBy: r.published_by, publishedAt: r.published_at.toISOString() }));
+  return rows.map((r) => ({ version: r.version, publishedBy: r.published_by, publishedAt: r.published_at.toISOString(), publisherEmail: r.email }));
 }
 
 export async function findRuleset(pool: Pool, version: string): Promise<StoredRuleset | null> {

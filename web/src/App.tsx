@@ -46,6 +46,8 @@ export function App() {
   useEffect(() => {
     const title = path.split('/')[1] || 'home';
     document.title = `LeadGate · ${title}`;
+    // After navigating, keyboard and screen-reader users start at the new page's content.
+    document.getElementById('main')?.focus({ preventScroll: true });
   }, [path]);
 
   if (session === undefined) return <p className="loading">Loading…</p>;

@@ -221,7 +221,7 @@ describe('publishing rules', () => {
     const active = await agent.get('/v1/rules/active').expect(200);
     expect(active.body.version).toBe(published.body.version);
     const history = await agent.get('/v1/rules/publications').expect(200);
-    expect(history.body.items[0]).toEqual(published.body);
+    expect(history.body.items[0]).toEqual({ ...published.body, publisherEmail: logins.manager });
     // Publishing the shipped rules again puts them back for the other files' checks.
     await request(app).post('/v1/rules').set(bearer(h.keys.manager)).send({ ruleset: defaultRuleset }).expect(201);
   });

@@ -8,6 +8,7 @@ interface Publication {
   version: string;
   publishedBy: string;
   publishedAt: string;
+  publisherEmail?: string | null;
 }
 
 const SIMULATION_DAYS = 30;
@@ -115,7 +116,7 @@ export function RulesPage() {
               <li key={i}>
                 <code>{p.version}</code>
                 <div className="muted small">
-                  {fmtTime(p.publishedAt)} by {p.publishedBy}
+                  {fmtTime(p.publishedAt)} by {p.publisherEmail ?? p.publishedBy}
                 </div>
               </li>
             ))}
