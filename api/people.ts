@@ -7,6 +7,7 @@
 import { Router } from 'express';
 import { deactivateRep, repExists, teamLoad } from '../db/people';
 import { upsertRep } from '../db/reps';
+import { sessionKeyId } from '../db/sessions';
 import { createUser, deactivateUser, generatePassword, listUsers, UserError } from '../db/users';
 import { principalOf, requireRole } from './auth';
 import { NewRepSchema, NewUserSchema } from './console-schemas';
@@ -56,6 +57,8 @@ export function peopleRouter(deps: RouterDeps): Router {
 
   router.post('/v1/users/:userId/deactivate', manager, async (req, res) => {
     const userId = String(req.params.userId);
+    // A manager locking themselves out would leave nobody to undo it from the console.
+    if (principalOf(req).keyId === sessionKeyId(userId)) throw problem(409, 'You cannot deactivate your own login; ask another manager.', { reason: 'own_login' });
     if (!/^u_[0-9a-f]{16}$/.test(userId) || !(await deactivateUser(deps.pool, userId))) throw problem(404, 'No active login with this id.');
     res.json({ userId, active: false });
   });

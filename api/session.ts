@@ -35,6 +35,7 @@ export function sessionRouter(deps: RouterDeps): Router {
     const session = await createSession(pool, result.user.userId, config.SESSION_TTL_SECONDS);
     req.log.info({ userId: result.user.userId, role: result.user.role }, 'signed in');
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, maxAge: config.SESSION_TTL_SECONDS * 1000 });
+    res.setHeader('Cache-Control', 'no-store');
     const { userId, email, name, role, repId } = result.user;
     res.status(201).json({ user: { userId, email, name, role, repId }, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
   });

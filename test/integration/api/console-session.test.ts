@@ -186,6 +186,8 @@ describe('console sessions', () => {
     await agent.post(`/v1/users/${created.body.user.userId}/deactivate`).set('X-CSRF-Token', csrf).expect(200);
     expect((await newcomer.agent.get('/v1/session')).status).toBe(401);
     expect((await signIn(app, `new-${tag}@example.com`, created.body.password)).res.status).toBe(401);
+    const self = await agent.get('/v1/session');
+    expect((await agent.post(`/v1/users/${self.body.user.userId}/deactivate`).set('X-CSRF-Token', csrf)).status).toBe(409);
     // Reps cannot manage people.
     const rep = await signIn(app, logins.repA);
     expect((await rep.agent.get('/v1/users')).status).toBe(403);
