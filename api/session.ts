@@ -25,6 +25,7 @@ export function sessionRouter(deps: RouterDeps): Router {
       maxFailures: config.LOGIN_MAX_FAILURES,
       lockSeconds: config.LOGIN_LOCK_SECONDS,
       maxLockSeconds: config.LOGIN_MAX_LOCK_SECONDS,
+      hashCost: config.PASSWORD_HASH_COST,
     });
     if (!result.ok) {
       req.log.info({ locked: result.lockedUntil !== null }, 'sign-in refused');

@@ -136,6 +136,8 @@ export interface ThrottlePolicy {
   /** The first lock; each further failure doubles it, up to maxLockSeconds. */
   lockSeconds: number;
   maxLockSeconds: number;
+  /** The bcrypt cost new passwords are hashed with: an attempt on an unknown email costs the same. */
+  hashCost: number;
 }
 
 export type SignInResult = { ok: true; user: User } | { ok: false; lockedUntil: Date | null };
@@ -143,7 +145,11 @@ export type SignInResult = { ok: true; user: User } | { ok: false; lockedUntil: 
 const emailHash = (email: string) => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
 
 // Compared against when the email has no login, so every attempt costs the same bcrypt work.
-const NO_USER_HASH = bcrypt.hashSync('no such login', 10);
+const noUserHashes = new Map<number, Promise<string>>();
+function noUserHash(cost: number): Promise<string> {
+  if (!noUserHashes.has(cost)) noUserHashes.set(cost, bcrypt.hash(randomBytes(16).toString('hex'), cost));
+  return noUserHashes.get(cost)!;
+}
 
 /**
  * Checks an email and password. A locked email is refused without looking at
@@ -157,7 +163,7 @@ export async function signIn(pool: Pool, email: string, password: string, policy
   if (lockedUntil && lockedUntil.getTime() > Date.now()) return { ok: false, lockedUntil };
   const { rows } = await pool.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email.trim()]);
   const row = rows[0];
-  const matches = await bcrypt.compare(password, row?.password_hash ?? NO_USER_HASH);
+  const matches = await bcrypt.compare(password, row?.password_hash ?? (await noUserHash(policy.hashCost)));
   if (row && row.active && matches) {
     await pool.query('DELETE FROM login_throttle WHERE email_hash = $1', [key]);
     return { ok: true, user: toUser(row) };

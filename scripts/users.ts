@@ -3,7 +3,7 @@
  *   npm run --silent users -- add --email <email> --role <rep|manager> [--rep <repId>] [--name <name>]   prints the generated password (shown once)
  *   npm run --silent users -- deactivate <email|userId>                                              prints the email or id
  *   npm run --silent users -- list                                                                   prints one login per line (never a password)
- * Set LEADGATE_PASSWORD to choose the password instead of generating one.
+ * With --password-stdin the password is read from stdin (one line) instead of generated.
  */
 import { loadConfig } from '../config/config';
 import { EmailSchema } from '../domain';
@@ -11,13 +11,22 @@ import { createUser, deactivateUser, generatePassword, listUsers, UserError, USE
 import { parseArgs, runCli, UsageError, withCliDatabase } from './cli-database';
 
 const USAGE = `usage:
-  npm run --silent users -- add --email <email> --role <${USER_ROLES.join('|')}> [--rep <repId>] [--name <name>]
+  npm run --silent users -- add --email <email> --role <${USER_ROLES.join('|')}> [--rep <repId>] [--name <name>] [--password-stdin]
   npm run --silent users -- deactivate <email|userId>
   npm run --silent users -- list`;
 
+/** The first line of stdin: a password chosen by the caller, never seen in the process list or shell history. */
+async function passwordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  if (!password) throw new UsageError('--password-stdin: no password on stdin');
+  return password;
+}
+
 runCli(USAGE, async () => {
   const [command, ...rest] = process.argv.slice(2);
-  const { options, positional } = parseArgs(rest);
+  const { options, positional } = parseArgs(rest, ['password-stdin']);
   if (command === 'add') {
     const email = EmailSchema.safeParse(options.get('email'));
     if (!email.success) throw new UsageError('--email must be an email address');
@@ -25,7 +34,8 @@ runCli(USAGE, async () => {
     if (typeof role !== 'string' || !USER_ROLES.includes(role as UserRole)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
     const rep = options.get('rep');
     const name = options.get('name');
-    const password = process.env.LEADGATE_PASSWORD ?? generatePassword();
+    const chosen = options.get('password-stdin') === true;
+    const password = chosen ? await passwordFromStdin() : generatePassword();
     await withCliDatabase(async (db) => {
       try {
         const user = await createUser(
@@ -38,7 +48,7 @@ runCli(USAGE, async () => {
         if (error instanceof UserError) throw new UsageError(`${error.field}: ${error.message}`);
         throw error;
       }
-      if (!process.env.LEADGATE_PASSWORD) process.stdout.write(`${password}\n`);
+      if (!chosen) process.stdout.write(`${password}\n`);
     });
     return;
   }

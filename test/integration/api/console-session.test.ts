@@ -256,7 +256,7 @@ describe('the API document', () => {
 
 describe('logins from the command line and on first start', () => {
   const run = promisify(execFile);
-  const policy = { maxFailures: 5, lockSeconds: 30, maxLockSeconds: 900 };
+  const policy = { maxFailures: 5, lockSeconds: 30, maxLockSeconds: 900, hashCost: COST };
 
   it('adds a login with a generated password, lists it and deactivates it', async () => {
     const env = { ...process.env, DATABASE_URL: testServices().databaseUrl, SEED_DEMO_DATA: 'false', PASSWORD_HASH_COST: String(COST) };
@@ -273,6 +273,11 @@ describe('logins from the command line and on first start', () => {
     await run('npm', ['run', '--silent', 'users', '--', 'deactivate', email], { cwd: projectRoot(), env });
     expect((await session.agent.get('/v1/session')).status).toBe(401);
     await expect(run('npm', ['run', '--silent', 'users', '--', 'add', '--email', 'not-an-email', '--role', 'rep'], { cwd: projectRoot(), env })).rejects.toMatchObject({ code: 2 });
+
+    const chosen = run('npm', ['run', '--silent', 'users', '--', 'add', '--email', `cli-mgr-${tag}@example.com`, '--role', 'manager', '--password-stdin'], { cwd: projectRoot(), env });
+    chosen.child.stdin?.end('a password I chose myself\n');
+    expect((await chosen).stdout).toBe('');
+    expect((await signIn(app, `cli-mgr-${tag}@example.com`, 'a password I chose myself')).res.status).toBe(201);
   }, 60_000);
 
   it('creates demo logins for a manager and every demo rep on a database without logins, once', async () => {
