@@ -191,6 +191,25 @@ describe('a manager', () => {
     await screenshot(page, '13-manager-people');
   });
 
+  it('adds a login, whose password is shown once and works', async () => {
+    const form = page.locator('form', { has: page.getByRole('button', { name: 'Add login' }) });
+    await form.getByRole('button', { name: 'Add login' }).click();
+    await form.locator('[data-field-error]').first().waitFor();
+    expect(await form.locator('[name="email"]').getAttribute('aria-invalid')).toBe('true');
+    await form.locator('[name="email"]').fill('pat.new@leadgate.example');
+    await form.locator('[name="name"]').fill('Pat New');
+    await form.locator('[name="repId"]').selectOption(repOf('iam'));
+    await form.getByRole('button', { name: 'Add login' }).click();
+    const shown = page.getByTestId('new-password');
+    await shown.waitFor();
+    await page.getByTestId('logins').getByRole('cell', { name: 'pat.new@leadgate.example', exact: true }).waitFor();
+    await screenshot(page, '13b-manager-login-added');
+    const password = (await shown.locator('code').textContent())!;
+    const newcomer = await h.person();
+    await signIn(newcomer, 'pat.new@leadgate.example', password);
+    await newcomer.getByRole('heading', { name: 'My queue' }).waitFor();
+  });
+
   it('sees validation errors by path, simulates a rule change, publishes it, and the next lead carries the new version', async () => {
     await page.getByRole('link', { name: 'Rules' }).click();
     const editor = page.getByLabel(/Ruleset \(JSON\)/);
