@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use(metricsRouter(metrics));
   app.use(openApiRouter());
-  app.use(consoleRouter(deps.config.CONSOLE_DIR));
+  app.use(consoleRouter(deps.config.CONSOLE_DIR, { https: deps.config.SESSION_COOKIE_SECURE }));
   // Signing in is the one /v1 call made without credentials.
   app.use(sessionRouter(routerDeps));
 

@@ -32,7 +32,11 @@ const errorAt = (page: Page, name: string) => page.locator('.field', { has: page
 describe('signing in', () => {
   it('refuses a wrong password without saying whether the email exists', async () => {
     const page = await h.person();
-    await page.goto('/app/');
+    const response = await page.goto('/app/');
+    const policy = response!.headers()['content-security-policy'];
+    expect(policy).toContain("script-src 'self'");
+    // Served over plain HTTP here: the page must not ask for its own scripts over HTTPS.
+    expect(policy).not.toContain('upgrade-insecure-requests');
     await screenshot(page, '01-sign-in');
     await signIn(page, emailOf(OWNER), 'not the right password');
     const alert = page.getByRole('alert');
