@@ -29,6 +29,8 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 export const sessionKeyId = (userId: string) => `session:${userId}`;
 
 export async function createSession(pool: Pool, userId: string, ttlSeconds: number): Promise<CreatedSession> {
+  // Sessions over for a day are of no further use: each sign-in clears its own login's.
+  await pool.query("DELETE FROM user_sessions WHERE user_id = $1 AND least(expires_at, coalesce(ended_at, expires_at)) < now() - interval '1 day'", [userId]);
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const { rows } = await pool.query<{ expires_at: Date }>(

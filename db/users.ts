@@ -171,10 +171,18 @@ export async function signIn(pool: Pool, email: string, password: string, policy
   return { ok: false, lockedUntil: await recordFailure(pool, key, policy) };
 }
 
+/**
+ * Counts a failure; failures older than the longest lock are forgotten, so an
+ * occasional typo over months never adds up to a lock. Rows of emails quiet for
+ * a day are dropped here, keeping the table as small as the current attacks.
+ */
 async function recordFailure(pool: Pool, key: string, policy: ThrottlePolicy): Promise<Date | null> {
+  await pool.query("DELETE FROM login_throttle WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now())");
   const { rows } = await pool.query<{ locked_until: Date | null }>(
     `INSERT INTO login_throttle (email_hash, failures, last_failure_at) VALUES ($1, 1, now())
-     ON CONFLICT (email_hash) DO UPDATE SET failures = login_throttle.failures + 1, last_failure_at = now()
+     ON CONFLICT (email_hash) DO UPDATE SET
+       failures = CASE WHEN login_throttle.last_failure_at < now() - make_interval(secs => $4::float8) THEN 1 ELSE login_throttle.failures + 1 END,
+       last_failure_at = now()
      RETURNING CASE WHEN failures >= $2
        THEN now() + make_interval(secs => least($4::float8, $3::float8 * power(2, failures - $2)))
        ELSE NULL END AS locked_until`,
