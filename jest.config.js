@@ -1,6 +1,6 @@
-/** Three projects: pure unit tests need no services; integration tests share one
- * Temporal dev server and one PostgreSQL started by the global setup; browser
- * tests drive the console in Chromium against services of their own. */
+/** Pure unit tests need no services; integration tests share one Temporal dev
+ * server and one PostgreSQL started by the global setup; fault tests start what
+ * they break; browser tests drive the console in Chromium against services of their own. */
 const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
 /** @type {import('jest').Config} */
@@ -20,6 +20,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       slowTestThreshold: 30,
+    },
+    {
+      // Kills and restarts real processes; each file starts the services it breaks.
+      displayName: 'faults',
+      transform,
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      slowTestThreshold: 120,
     },
     {
       // The console in Debian's Chromium against the real stack (its own Temporal and PostgreSQL).

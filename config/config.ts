@@ -23,6 +23,15 @@ export const ConfigSchema = z.object({
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  /**
+   * `npm run cluster`: the Temporal server's frontend (gRPC) port; its other services take the nine ports after it.
+   * At most 32758: Temporal stores membership ports as a PostgreSQL smallint.
+   */
+  TEMPORAL_SERVER_PORT: z.coerce.number().int().min(1).max(32758).default(7233),
+  /** `npm run cluster`: history shards, fixed when Temporal's databases are first created (docs/production.md). */
+  TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16384).default(4),
+  /** `npm run cluster`: worker processes on the lead task queue. */
+  CLUSTER_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
   /** Production workers load this prebuilt bundle instead of bundling at start-up. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
