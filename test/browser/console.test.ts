@@ -144,9 +144,18 @@ describe('a rep', () => {
     await screenshot(page, '09-lead-390px');
   });
 
-  it('signs out, and the session is over', async () => {
+  it('signs in with the keyboard alone (focus visible on each field), signs out, and the session is over', async () => {
     const page = await h.person();
-    await signIn(page, emailOf(OWNER));
+    await page.goto('/app/');
+    await page.getByRole('heading', { name: 'Sign in to LeadGate' }).waitFor();
+    const focusRing = () => page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle + " " + document.activeElement.name');
+    await page.keyboard.press('Tab');
+    expect(await focusRing()).toBe('solid email');
+    await page.keyboard.type(emailOf(OWNER));
+    await page.keyboard.press('Tab');
+    expect(await focusRing()).toBe('solid password');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'My queue' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to LeadGate' }).waitFor();
