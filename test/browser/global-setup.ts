@@ -14,7 +14,8 @@ const root = path.resolve(__dirname, '../..');
 export default async function browserGlobalSetup(): Promise<void> {
   const [services] = await Promise.all([
     startTestServices('leadgate_browser'),
-    run(path.join(root, 'node_modules/.bin/vite'), ['build', 'web', '--logLevel', 'warn'], { cwd: root }),
+    // jest sets NODE_ENV=test, which would make Vite bundle React's development build: test what ships.
+    run(path.join(root, 'node_modules/.bin/vite'), ['build', 'web', '--logLevel', 'warn'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' } }),
   ]);
   process.env.LEADGATE_BROWSER_TEMPORAL_ADDRESS = services.temporalAddress;
   process.env.LEADGATE_BROWSER_DATABASE_URL = services.databaseUrl;
