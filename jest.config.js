@@ -1,5 +1,6 @@
-/** Two projects: pure unit tests need no services; integration tests share one
- * Temporal dev server and one PostgreSQL started by the global setup. */
+/** Unit tests need no services; integration tests share one Temporal dev server
+ * and one PostgreSQL started by the global setup; fault tests start, kill and
+ * restart their own (run apart: `npm run test:faults`). */
 const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
 /** @type {import('jest').Config} */
@@ -19,6 +20,12 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       slowTestThreshold: 30,
+    },
+    {
+      displayName: 'faults',
+      transform,
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      slowTestThreshold: 120,
     },
   ],
 };
