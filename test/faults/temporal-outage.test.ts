@@ -122,6 +122,8 @@ it('keeps one outcome per cycle for 50 leads in flight when the worker is SIGKIL
     temporalDownMs: temporalBackAt - crashAt,
     workerDownMs: workerBackAt - crashAt,
     discoveryAnswers: byStatus(actionAnswers),
+    discoveriesInFlightAtCrash: actionAnswers.filter((a) => a.sentAt <= crashAt && a.sentAt + a.ms > crashAt).length,
+    discoveriesSentWhileDown: actionAnswers.filter((a) => a.sentAt > crashAt && a.sentAt < workerBackAt).length,
     finalDiscoveryAnswers: byStatus([...earlyFinal, ...lateFinal]),
     outcomeRows: all.reduce((n, l) => n + l.outcomes.length, 0),
     eventRows: all.reduce((n, l) => n + l.events.length, 0),

@@ -3,6 +3,7 @@
  * recorded with what a caller sees: status, latency, content type, Retry-After.
  */
 import type { LeadIntake } from '../../../domain';
+import { tally } from './summary';
 
 /** Far above the 5 s an answer may take during an outage: past this the call counts as a hang. */
 export const HANG_MS = 15_000;
@@ -66,9 +67,7 @@ export function postLead(baseUrl: string, key: string, intake: LeadIntake, idemp
 
 /** Counts answers by status (`0` for no answer), for the summary. */
 export function byStatus(answers: Answer[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const a of answers) counts[a.error ?? String(a.status)] = (counts[a.error ?? String(a.status)] ?? 0) + 1;
-  return counts;
+  return tally(answers.map((a) => a.error ?? a.status));
 }
 
 /** A 503 a client can act on: problem+json, with Retry-After. */

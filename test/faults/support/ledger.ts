@@ -26,6 +26,8 @@ export interface Ledger {
   outcomes: Array<{ cycle: number; status: string }>;
   notifications: Array<{ cycle: number; kind: string; cc: boolean }>;
   assignments: number[];
+  /** The workflow's own last event sequence, when read alongside (see `settledLedgers`). */
+  liveLastSeq?: number | null;
 }
 
 /** Every row of these leads, in one round trip per table. */
@@ -77,6 +79,9 @@ export function ledgerProblems(l: Ledger): string[] {
   const contiguous = seqs.every((seq, i) => seq === i);
   if (!contiguous) say(`event sequence has gaps or repeats: ${seqs.join(',')}`);
   if (l.lastEventSeq !== seqs.length - 1) say(`last_event_seq ${l.lastEventSeq} but ${seqs.length} events stored`);
+  if (l.liveLastSeq !== undefined && l.liveLastSeq !== l.lastEventSeq) {
+    say(`read model at event ${l.lastEventSeq} but the workflow at ${l.liveLastSeq}: the two tell different stories`);
+  }
   if (l.events.filter((e) => e.type === 'captured').length !== 1) say('not exactly one captured event');
   const cycleCount = Math.max(0, ...l.events.map((e) => e.cycle)) + 1;
   for (let cycle = 0; cycle < cycleCount; cycle++) {
@@ -102,17 +107,27 @@ export async function liveLastSeq(temporal: Client, leadId: string): Promise<num
 
 /**
  * Waits until the read model holds every event each workflow has (retried
- * writes land with backoff after an outage), then returns the ledgers.
+ * writes land with backoff after an outage), then returns the ledgers with the
+ * workflow's own last sequence. A read model *ahead* of its workflow (writes
+ * from a workflow task that later failed) will never catch up: that is
+ * reported by `ledgerProblems`, not waited for.
  */
 export async function settledLedgers(pool: Pool, temporal: Client, leadIds: string[], timeoutMs: number): Promise<Map<string, Ledger>> {
   const deadline = Date.now() + timeoutMs;
-  let behind: string[] = leadIds;
+  const live = new Map<string, number | null | undefined>();
+  let pending: string[] = leadIds;
   for (;;) {
+    // A query that fails (the server or worker still recovering) leaves the lead pending.
+    const seqs = await mapLimit(pending, 8, async (id) => [id, await liveLastSeq(temporal, id).catch(() => undefined)] as const);
+    for (const [id, seq] of seqs) live.set(id, seq);
     const ledgers = await readLedgers(pool, leadIds);
-    const live = await mapLimit(behind, 8, async (id) => [id, await liveLastSeq(temporal, id).catch(() => -2)] as const);
-    behind = live.filter(([id, seq]) => ledgers.get(id)!.lastEventSeq !== seq || ledgers.get(id)!.events.length !== (seq ?? -1) + 1).map(([id]) => id);
-    if (behind.length === 0) return ledgers;
-    if (Date.now() > deadline) throw new Error(`Read model still behind the workflows after ${timeoutMs} ms for ${behind.length} leads: ${behind.slice(0, 5).join(', ')}`);
+    for (const [id, l] of ledgers) l.liveLastSeq = live.get(id);
+    pending = leadIds.filter((id) => live.get(id) === undefined || (ledgers.get(id)!.lastEventSeq ?? -1) < (live.get(id) ?? -1));
+    if (pending.length === 0) return ledgers;
+    if (Date.now() > deadline) {
+      const detail = pending.slice(0, 5).map((id) => `${id} (stored up to ${ledgers.get(id)!.lastEventSeq}; workflow at ${live.get(id)})`);
+      throw new Error(`Read model still behind the workflows after ${timeoutMs} ms for ${pending.length} leads: ${detail.join('; ')}`);
+    }
     await sleep(500);
   }
 }

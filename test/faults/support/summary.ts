@@ -25,3 +25,10 @@ export async function waitFor<T>(what: string, read: () => Promise<T>, accept: (
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/** How many times each value occurs. */
+export function tally(values: Array<string | number>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
+  return counts;
+}
