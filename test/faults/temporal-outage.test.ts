@@ -36,8 +36,11 @@ function routed(leadId: string, timeoutMs: number): Promise<LeadView> {
 }
 
 async function runsOf(leadId: string): Promise<number> {
-  const runs = await stack.temporal.workflow.count(`WorkflowId = '${leadWorkflowId(leadId)}'`);
-  return runs.count;
+  let runs = 0;
+  for await (const run of stack.temporal.workflow.list({ query: `WorkflowId = '${leadWorkflowId(leadId)}'` })) {
+    if (run.workflowId === leadWorkflowId(leadId)) runs++;
+  }
+  return runs;
 }
 
 it('accepts 20 leads while Temporal is down (202 queued) and routes each exactly once when it is back', async () => {

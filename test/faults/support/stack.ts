@@ -225,7 +225,7 @@ export class FaultStack {
  * the workflow code and reuse it across files and runs (webpack is slow).
  */
 async function workflowBundleFile(): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(readFileSync(path.join(projectRoot(), 'package-lock.json')));
   for (const dir of ['workflows', 'domain']) {
     for (const file of listFiles(path.join(projectRoot(), dir))) hash.update(file).update(readFileSync(file));
   }
