@@ -15,6 +15,12 @@ export interface ChildSpec {
   logFile: string;
 }
 
+/** Every child still running; if the test process exits without a teardown (interrupted run), they go with it. */
+const live = new Set<ManagedChild>();
+process.once('exit', () => {
+  for (const child of live) child.signalGroup('SIGKILL');
+});
+
 export class ManagedChild {
   private readonly child: ChildProcess;
   private readonly log: WriteStream;
@@ -35,10 +41,12 @@ export class ManagedChild {
       // Only the tail matters for readiness and for an error message.
       this.output = (this.output + chunk.toString()).slice(-20_000);
     };
+    live.add(this);
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
+        live.delete(this);
         this.log.write(`\n==== ${new Date().toISOString()} exit ${spec.name} (${code ?? signal})\n`);
         resolve(String(code ?? signal));
       });
@@ -92,7 +100,8 @@ export class ManagedChild {
     await new Promise<void>((resolve) => this.log.end(resolve));
   }
 
-  private signalGroup(signal: NodeJS.Signals): void {
+  /** Public for the exit hook: a process group must not outlive the test run. */
+  signalGroup(signal: NodeJS.Signals): void {
     try {
       process.kill(-this.pid, signal);
     } catch {
