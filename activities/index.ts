@@ -19,7 +19,7 @@ export interface ActivityDeps {
 
 export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
   return {
-    async loadRuleset(): Promise<StoredRuleset> {
+    async loadRuleset(_input: { keepVersion?: string | null } = {}): Promise<StoredRuleset> {
       try {
         if (!pinnedRulesetVersion) return await activeRuleset(pool);
         const pinned = await findRuleset(pool, pinnedRulesetVersion);

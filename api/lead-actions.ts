@@ -24,10 +24,11 @@ import {
   submitCommercialUpdate,
   submitDiscoveryUpdate,
   submitScopeUpdate,
+  type LeadSummary,
   type RepCommand,
 } from '../workflows/messages';
 import { actorOf, assertCanActOn, principalOf, requireRole } from './auth';
-import { leadHandle } from './lead-client';
+import { leadHandle, queryLeadState } from './lead-client';
 import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
 import { HttpProblem, problem } from './problem';
@@ -93,9 +94,9 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     router.post(`/v1/leads/:id/${def.path}`, requireRole('rep', 'manager'), async (req, res) => {
       const { leadId, facts, payload, principal } = await precheck(req, def, () => jsonBody(req, def.schema));
       const command: RepCommand<unknown> = { actor: actorOf(principal), payload };
-      let view: LeadView;
+      let summary: LeadSummary;
       try {
-        view = await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+        summary = await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
           leadHandle(deps.temporal, leadId).executeUpdate(def.update as typeof submitDiscoveryUpdate, { args: [command as RepCommand<never>] }),
         );
       } catch (error) {
@@ -107,12 +108,12 @@ export function leadActionsRouter(deps: RouterDeps): Router {
       }
       if (def.finding) {
         // Kept for what-if simulation; the Update already succeeded, so a failed write is logged, never the caller's problem.
-        await recordFinding(deps.pool, { leadId, cycle: view.cycle, kind: def.finding, payload, submittedBy: principal.repId ?? principal.role }).catch((error: unknown) =>
+        await recordFinding(deps.pool, { leadId, cycle: summary.cycle, kind: def.finding, payload, submittedBy: principal.repId ?? principal.role }).catch((error: unknown) =>
           req.log.warn({ err: error, leadId }, 'could not keep the findings for simulation'),
         );
       }
-      req.log.info({ leadId, action: def.path, stage: view.stage, outcome: view.outcome?.status }, 'rep action applied');
-      res.json(view);
+      req.log.info({ leadId, action: def.path, stage: summary.stage, outcome: summary.outcome }, 'rep action applied');
+      res.json(await viewAfter(deps, summary, req));
     });
   }
 
@@ -133,6 +134,20 @@ export function leadActionsRouter(deps: RouterDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * The Update answers with a summary so the whole view never crosses history per
+ * action; the caller still gets the whole view, read live. Should that read
+ * fail, the summary is the answer: the action has been applied either way.
+ */
+async function viewAfter(deps: RouterDeps, summary: LeadSummary, req: Request): Promise<LeadView | LeadSummary> {
+  try {
+    return await deps.temporal.withDeadline(Date.now() + 5_000, () => queryLeadState(deps.temporal, summary.leadId));
+  } catch (error) {
+    req.log.warn({ err: error, leadId: summary.leadId }, 'answered with the summary: the lead did not answer its query');
+    return summary;
+  }
 }
 
 function closed(facts: LeadFacts): HttpProblem {

@@ -10,3 +10,5 @@ export * from './outcome';
 export * from './nurture';
 export * from './handoff';
 export * from './simulate';
+export * from './engagement';
+export * from './actions';
