@@ -15,7 +15,7 @@ import { qualifyingDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
 import { fastRuleset } from '../support/rulesets';
 import { sleep } from './support/child';
-import { byStatus, call, postLead } from './support/http';
+import { byStatus, call, postLead, type Answer } from './support/http';
 import { eventsOf, ledgerProblems, mapLimit, settledLedgers } from './support/ledger';
 import { FaultStack } from './support/stack';
 import { printSummary, tally, waitFor } from './support/summary';
@@ -40,8 +40,8 @@ async function routedLead(): Promise<{ leadId: string; owner: string }> {
   return { leadId, owner: view.owner! };
 }
 
-function closed(leadId: string) {
-  return waitFor(`lead ${leadId} closed`, () => queryLeadState(stack.temporal, leadId), (v) => v.stage === 'outcome', 60_000);
+function closed(leadId: string, timeoutMs = 60_000) {
+  return waitFor(`lead ${leadId} closed`, () => queryLeadState(stack.temporal, leadId), (v) => v.stage === 'outcome', timeoutMs);
 }
 
 it('lets exactly one of a disqualify and a discovery sent together win, in each of 50 leads', async () => {
@@ -155,6 +155,59 @@ it('never both accepts a discovery and closes the lead for no engagement when th
     expect([t.leadId, accepted(t) <= 1, eventsOf(l, 'outcome_decided').length, l.outcomes.length]).toEqual([t.leadId, true, 1, 1]);
     expect([t.leadId, accepted(t) > 0 && noEngagement(t.leadId)]).toEqual([t.leadId, false]);
     expect([t.leadId, eventsOf(l, 'discovery_submitted').length]).toEqual([t.leadId, accepted(t)]);
+  }
+  expect(ids.flatMap((id) => ledgerProblems(ledgers.get(id)!))).toEqual([]);
+});
+
+it('keeps the read model and the workflow in agreement when a discovery closes a lead while engagement streams in over the API (20 leads)', async () => {
+  const TRIALS = 20;
+  // Clocks long enough that only the rep's discovery can decide these leads.
+  const ruleset = fastRuleset({ sla: { urgent: '1h', high: '1h', standard: '1h' }, engagement: { responseWindow: '1h' } });
+  await saveRuleset(stack.pool, parseRuleset({ ...ruleset, version: `faults-busy-${randomUUID().slice(0, 8)}` }), { activate: true });
+
+  const trials = await mapLimit(Array.from({ length: TRIALS }), 4, async () => {
+    const { leadId, owner } = await routedLead();
+    const engagements: Answer[] = [];
+    let streaming = true;
+    // The intake tool reports page views every ~30 ms (under the per-lead engagement limit), as a busy prospect would.
+    const stream = (async () => {
+      while (streaming && engagements.length < 45) {
+        engagements.push(await call(stack.apiUrl, 'POST', `/v1/leads/${leadId}/engagement`, stack.keys.intake, { type: 'page_view', detail: 'Pricing page' }));
+        await sleep(30);
+      }
+    })();
+    await sleep(300);
+    const discoveries: Answer[] = [];
+    // The rep retries a 503 the way the API asks (the action may or may not have been applied).
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const answer = await call(stack.apiUrl, 'POST', `/v1/leads/${leadId}/discovery`, stack.repKey(owner), qualifyingDiscovery());
+      discoveries.push(answer);
+      if (answer.status !== 503) break;
+      await sleep(500);
+    }
+    await sleep(300);
+    streaming = false;
+    await stream;
+    return { leadId, discoveries, engagements };
+  });
+  const ids = trials.map((t) => t.leadId);
+  // A lead the workflow never closed is reported below with the rest, not waited for without end.
+  const closedByWorkflow = await mapLimit(ids, 5, (id) => closed(id, 20_000).then(() => true, () => false));
+  const ledgers = await settledLedgers(stack.pool, stack.temporal, ids, 60_000);
+
+  printSummary('Discovery closing a lead while engagement streams in', {
+    trials: TRIALS,
+    discoveryAnswers: byStatus(trials.flatMap((t) => t.discoveries)),
+    engagementAnswers: byStatus(trials.flatMap((t) => t.engagements)),
+    engagementEventRows: ids.reduce((n, id) => n + eventsOf(ledgers.get(id)!, 'engagement_recorded').length, 0),
+    leadsTheWorkflowLeftOpen: closedByWorkflow.filter((c) => !c).length,
+    trialsWhereReadModelAndWorkflowDisagree: ids.filter((id) => ledgers.get(id)!.liveLastSeq !== ledgers.get(id)!.lastEventSeq).length,
+  });
+
+  for (const t of trials) {
+    const l = ledgers.get(t.leadId)!;
+    expect([t.leadId, t.discoveries.map((a) => a.status).filter((s) => s !== 503)]).toEqual([t.leadId, [200]]);
+    expect([t.leadId, l.outcomes, eventsOf(l, 'discovery_submitted').length]).toEqual([t.leadId, [{ cycle: 0, status: 'qualified' }], 1]);
   }
   expect(ids.flatMap((id) => ledgerProblems(ledgers.get(id)!))).toEqual([]);
 });
