@@ -22,6 +22,7 @@ module.exports = {
       slowTestThreshold: 30,
     },
     {
+      // Kills and restarts real processes; each file starts the services it breaks.
       displayName: 'faults',
       transform,
       testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
