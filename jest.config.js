@@ -1,6 +1,7 @@
 /** Pure unit tests need no services; integration tests share one Temporal dev
- * server and one PostgreSQL started by the global setup; fault tests start what
- * they break; browser tests drive the console in Chromium against services of their own. */
+ * server and one PostgreSQL started by the global setup; browser tests drive the
+ * console in Chromium against services of their own; fault tests start, kill and
+ * restart their own (run apart: `npm run test:faults`). */
 const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
 /** @type {import('jest').Config} */
