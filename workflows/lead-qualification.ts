@@ -92,7 +92,8 @@ const localWrites = proxyLocalActivities<Activities>({ startToCloseTimeout: '15s
  * Runs from this patch on take a FIFO lock (before it, two waiters could enter
  * together), write what signals bring from a writer of its own (before it, every
  * engagement woke the wait and restarted its timer; a resubmission waited for
- * the next write), and let a deadline that fires early simply sleep again.
+ * the next write), let a deadline that fires early simply sleep again, and write
+ * outcomes through regular activities, after the deciding task is committed.
  */
 export const SERIAL_WRITER_PATCH = 'fifo-lock-signal-writer';
 
@@ -460,9 +461,10 @@ class LeadRun {
     if (plan) this.event('nurture_scheduled', { reengageAt: plan.at }, plan.reasons);
     this.enter(nurturing ? 'nurture' : 'outcome');
     this.syncSearchAttributes();
+    const db = this.decisionWrites();
     await Promise.all([
-      this.db.recordOutcome({ cycle, outcome, handoff: view.handoff, ...this.changes() }),
-      this.db.notify({
+      db.recordOutcome({ cycle, outcome, handoff: view.handoff, ...this.changes() }),
+      db.notify({
         leadId,
         cycle,
         kind: `outcome_${outcome.status}`,
@@ -472,6 +474,16 @@ class LeadRun {
         payload: { status: outcome.status, nextAction: outcome.nextAction, reengageAt: view.nurture?.reengageAt ?? null },
       }),
     ]);
+  }
+
+  /**
+   * Where an outcome is written. A local write runs inside the workflow task that
+   * decided it, and a task that also closes the lead is refused by Temporal when a
+   * signal lands meanwhile: the write of a decision the lead then never made would
+   * stay. A regular activity runs only once the deciding task is committed.
+   */
+  private decisionWrites(): Activities {
+    return this.serialWriter ? remoteWrites : this.db;
   }
 
   private outcomeContext(): Omit<OutcomeInput, 'trigger'> {
