@@ -160,8 +160,11 @@ class LeadRun {
           await this.nurture();
           break;
         case 'outcome':
-          await condition(allHandlersFinished);
-          await this.writeRemaining();
+          // A signal that lands while the lead closes is written before it closes.
+          do {
+            await condition(allHandlersFinished);
+            await this.writeRemaining();
+          } while (this.s.dirty);
           return this.summary();
       }
       await this.flushEngagement();
@@ -352,7 +355,8 @@ class LeadRun {
       validator: (cmd) => this.validate('disqualify', cmd, parseDisqualify),
     });
     setHandler(recordEngagementSignal, (engagement) => {
-      if (this.s.view.stage === 'outcome') return;
+      // Accepted after the decision (the lead is closing): still part of the trail, no longer of the score.
+      if (this.s.view.stage === 'outcome') return this.recordLateEngagement(engagement);
       this.s.engagement = addEngagement(this.s.engagement, engagement);
       this.s.engagementsSeen += 1;
       this.s.responseWindowStartedAt = nowIso();
@@ -369,6 +373,12 @@ class LeadRun {
       this.s.dirty = true;
       this.requestWake('resubmitted');
     });
+  }
+
+  private recordLateEngagement(engagement: { type: string; detail?: string }): void {
+    if (!this.serialWriter) return;
+    this.event('engagement_recorded', { type: engagement.type, detail: engagement.detail, afterOutcome: true });
+    this.s.dirty = true;
   }
 
   private requestWake(reason: string): void {

@@ -206,6 +206,8 @@ it('keeps the read model and the workflow in agreement when a discovery closes a
 
   for (const t of trials) {
     const l = ledgers.get(t.leadId)!;
+    // Every engagement the API accepted is on the trail, including those that landed as the lead closed.
+    expect([t.leadId, eventsOf(l, 'engagement_recorded').length]).toEqual([t.leadId, t.engagements.filter((a) => a.status === 202).length]);
     expect([t.leadId, t.discoveries.map((a) => a.status).filter((s) => s !== 503)]).toEqual([t.leadId, [200]]);
     expect([t.leadId, l.outcomes, eventsOf(l, 'discovery_submitted').length]).toEqual([t.leadId, [{ cycle: 0, status: 'qualified' }], 1]);
   }
