@@ -13,8 +13,8 @@ import {
   DisqualifySchema,
   EngagementEventSchema,
   ScopeSchema,
-  type Stage,
 } from '../domain';
+import { actionRefusal, LEAD_ACTIONS, type ActionRefusal, type LeadActionName } from '../domain/actions';
 import type { LeadView } from '../domain/lead-view';
 import { recordFinding, type FindingKind } from '../db/lead-queries';
 import {
@@ -26,7 +26,7 @@ import {
   submitScopeUpdate,
   type RepCommand,
 } from '../workflows/messages';
-import { actorOf, assertCanActOn, principalOf, requireRole } from './auth';
+import { actorOf, principalOf, requireActionRole } from './auth';
 import { leadHandle } from './lead-client';
 import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
@@ -41,18 +41,17 @@ const UPDATE_DEADLINE_MS = 30_000;
 type UpdateDef = typeof submitDiscoveryUpdate | typeof submitScopeUpdate | typeof submitCommercialUpdate | typeof disqualifyUpdate;
 
 interface RepAction {
-  path: string;
-  action: string;
+  action: 'discovery' | 'scope' | 'commercial' | 'disqualify';
   schema: z.ZodType;
   update: UpdateDef;
   finding?: FindingKind;
 }
 
 const REP_ACTIONS: RepAction[] = [
-  { path: 'discovery', action: 'submit discovery', schema: DiscoverySchema, update: submitDiscoveryUpdate, finding: 'discovery' },
-  { path: 'scope', action: 'submit scope findings', schema: ScopeSchema, update: submitScopeUpdate, finding: 'scope' },
-  { path: 'commercial', action: 'submit commercial findings', schema: CommercialSchema, update: submitCommercialUpdate, finding: 'commercial' },
-  { path: 'disqualify', action: 'disqualify it', schema: DisqualifySchema, update: disqualifyUpdate },
+  { action: 'discovery', schema: DiscoverySchema, update: submitDiscoveryUpdate, finding: 'discovery' },
+  { action: 'scope', schema: ScopeSchema, update: submitScopeUpdate, finding: 'scope' },
+  { action: 'commercial', schema: CommercialSchema, update: submitCommercialUpdate, finding: 'commercial' },
+  { action: 'disqualify', schema: DisqualifySchema, update: disqualifyUpdate },
 ];
 
 export function leadActionsRouter(deps: RouterDeps): Router {
@@ -63,35 +62,32 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     throw error;
   };
 
-  /** Runs the API's checks in order, counting each refusal. */
-  const precheck = async (req: Request, action: RepAction | { path: string; action: string }, body: () => unknown, needsStage?: Stage) => {
+  /** Runs the API's checks in order — body, then the lead actions table — counting each refusal. */
+  const precheck = async (req: Request, action: LeadActionName, body: () => unknown) => {
     let payload: unknown;
     try {
       payload = body();
     } catch (error) {
-      if (error instanceof HttpProblem && error.problem.status === 422) reject(action.path, 'invalid_payload', 'api', error);
+      if (error instanceof HttpProblem && error.problem.status === 422) reject(action, 'invalid_payload', 'api', error);
       throw error;
     }
     const leadId = leadIdParam(req);
     const principal = principalOf(req);
+    const actor = { role: principal.role, repId: principal.repId };
     let facts = await leadFacts(deps, leadId);
-    const refused = (f: LeadFacts) => (principal.role === 'rep' && f.owner !== principal.repId) || (needsStage !== undefined && f.stage !== needsStage);
+    let refusal = actionRefusal(action, facts, actor);
     // A closed lead stays closed; any other refusal is checked against the live workflow first.
-    if (facts.stage !== 'outcome' && refused(facts)) facts = await confirmLive(deps, facts);
-    if (principal.role !== 'intake') {
-      try {
-        assertCanActOn(principal, facts.owner, action.action);
-      } catch (error) {
-        reject(action.path, 'not_owner', 'api', error as HttpProblem);
-      }
+    if (refusal && facts.stage !== 'outcome') {
+      facts = await confirmLive(deps, facts);
+      refusal = actionRefusal(action, facts, actor);
     }
-    if (facts.stage === 'outcome') reject(action.path, 'wrong_stage', 'api', closed(facts));
+    if (refusal) reject(action, refusal.reason, 'api', refusalProblem(refusal, facts));
     return { leadId, facts, payload, principal };
   };
 
   for (const def of REP_ACTIONS) {
-    router.post(`/v1/leads/:id/${def.path}`, requireRole('rep', 'manager'), async (req, res) => {
-      const { leadId, facts, payload, principal } = await precheck(req, def, () => jsonBody(req, def.schema));
+    router.post(`/v1/leads/:id/${LEAD_ACTIONS[def.action].path}`, requireActionRole(def.action), async (req, res) => {
+      const { leadId, facts, payload, principal } = await precheck(req, def.action, () => jsonBody(req, def.schema));
       const command: RepCommand<unknown> = { actor: actorOf(principal), payload };
       let view: LeadView;
       try {
@@ -100,9 +96,9 @@ export function leadActionsRouter(deps: RouterDeps): Router {
         );
       } catch (error) {
         const rejection = updateRejection(error);
-        if (rejection) return reject(def.path, rejection.reason, 'workflow', rejection.problem);
+        if (rejection) return reject(def.action, rejection.reason, 'workflow', rejection.problem);
         // The workflow closed between the read and the Update.
-        if (isWorkflowNotFound(error)) return reject(def.path, 'wrong_stage', 'workflow', closed(facts));
+        if (isWorkflowNotFound(error)) return reject(def.action, 'wrong_stage', 'workflow', closed(facts));
         throw unavailable(error) ?? error;
       }
       if (def.finding) {
@@ -111,28 +107,32 @@ export function leadActionsRouter(deps: RouterDeps): Router {
           req.log.warn({ err: error, leadId }, 'could not keep the findings for simulation'),
         );
       }
-      req.log.info({ leadId, action: def.path, stage: view.stage, outcome: view.outcome?.status }, 'rep action applied');
+      req.log.info({ leadId, action: def.action, stage: view.stage, outcome: view.outcome?.status }, 'rep action applied');
       res.json(view);
     });
   }
 
-  router.post('/v1/leads/:id/engagement', requireRole('intake', 'rep', 'manager'), async (req, res) => {
-    const { leadId, facts, payload } = await precheck(req, { path: 'engagement', action: 'record engagement on it' }, () => jsonBody(req, EngagementEventSchema));
+  router.post('/v1/leads/:id/engagement', requireActionRole('engagement'), async (req, res) => {
+    const { leadId, facts, payload } = await precheck(req, 'engagement', () => jsonBody(req, EngagementEventSchema));
     await signal(deps, facts, () => leadHandle(deps.temporal, leadId).signal(recordEngagementSignal, payload as z.infer<typeof EngagementEventSchema>));
     res.status(202).json({ leadId, status: 'recorded' });
   });
 
-  router.post('/v1/leads/:id/reengage', requireRole('rep', 'manager'), async (req, res) => {
-    const { leadId, facts, principal } = await precheck(req, { path: 'reengage', action: 're-engage it' }, () => optionalJsonBody(req, ReengageSchema), 'nurture');
-    if (facts.stage !== 'nurture') {
-      reject('reengage', 'wrong_stage', 'api', problem(409, `Only a nurturing lead can be re-engaged; this lead is in stage ${facts.stage}.`, { reason: 'wrong_stage', stage: facts.stage }));
-    }
+  router.post('/v1/leads/:id/reengage', requireActionRole('reengage'), async (req, res) => {
+    const { leadId, facts, principal } = await precheck(req, 'reengage', () => optionalJsonBody(req, ReengageSchema));
     const requestedBy = principal.role === 'manager' ? 'manager' : `rep:${principal.repId}`;
     await signal(deps, facts, () => leadHandle(deps.temporal, leadId).signal(reengageNowSignal, { requestedBy }));
     res.status(202).json({ leadId, status: 'reengaging' });
   });
 
   return router;
+}
+
+/** 403 for the wrong role or another rep's lead, 409 for the wrong stage (a closed lead says so). */
+function refusalProblem(refusal: ActionRefusal, facts: LeadFacts): HttpProblem {
+  if (refusal.reason !== 'wrong_stage') return problem(403, refusal.message, { reason: refusal.reason });
+  if (facts.stage === 'outcome') return closed(facts);
+  return problem(409, refusal.message, { reason: 'wrong_stage', stage: refusal.stage, expectedStages: [...refusal.expected] });
 }
 
 function closed(facts: LeadFacts): HttpProblem {

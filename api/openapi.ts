@@ -14,6 +14,7 @@ import {
   RulesetSchema,
   ScopeSchema,
 } from '../domain';
+import { LEAD_ACTIONS } from '../domain/actions';
 import { LeadViewSchema } from '../domain/lead-view';
 import type { ApiRole } from '../db/api-keys';
 import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_COLUMNS } from './lead-import';
@@ -114,25 +115,25 @@ export const OPERATIONS: Operation[] = [
     errors: [401, 403, 404, 503],
   },
   ...(['discovery', 'scope', 'commercial'] as const).map((step): Operation => ({
-    method: 'post', path: `/v1/leads/{id}/${step}`, summary: `Submit ${step} findings`, roles: ['rep', 'manager'], pathId: true,
+    method: 'post', path: `/v1/leads/{id}/${step}`, summary: `Submit ${step} findings`, roles: [...LEAD_ACTIONS[step].roles], pathId: true,
     body: ({ discovery: 'Discovery', scope: 'Scope', commercial: 'Commercial' } as const)[step],
     description: step === 'discovery' ? 'May carry `scope` and `commercial` sections too, so one call can complete the whole path.' : undefined,
     ok: { status: 200, schema: 'LeadView', description: 'Applied; the new state of the lead' },
     errors: [400, 401, 403, 404, 409, 413, 415, 422, 503],
   })),
   {
-    method: 'post', path: '/v1/leads/{id}/disqualify', summary: 'Disqualify a lead', roles: ['rep', 'manager'], pathId: true, body: 'Disqualify',
+    method: 'post', path: '/v1/leads/{id}/disqualify', summary: 'Disqualify a lead', roles: [...LEAD_ACTIONS.disqualify.roles], pathId: true, body: 'Disqualify',
     description: 'A reason code and a specific note; a vague note ("good fit") is refused with 422.',
     ok: { status: 200, schema: 'LeadView', description: 'Closed; the new state of the lead' },
     errors: [400, 401, 403, 404, 409, 415, 422, 503],
   },
   {
-    method: 'post', path: '/v1/leads/{id}/engagement', summary: 'Record an engagement event', roles: ['intake', 'rep', 'manager'], pathId: true, body: 'EngagementEvent',
+    method: 'post', path: '/v1/leads/{id}/engagement', summary: 'Record an engagement event', roles: [...LEAD_ACTIONS.engagement.roles], pathId: true, body: 'EngagementEvent',
     ok: { status: 202, schema: 'SignalAccepted', description: 'Handed to the lead' },
     errors: [400, 401, 403, 404, 409, 415, 422, 503],
   },
   {
-    method: 'post', path: '/v1/leads/{id}/reengage', summary: 'Wake a nurturing lead now', roles: ['rep', 'manager'], pathId: true, body: 'Reengage',
+    method: 'post', path: '/v1/leads/{id}/reengage', summary: 'Wake a nurturing lead now', roles: [...LEAD_ACTIONS.reengage.roles], pathId: true, body: 'Reengage',
     description: 'The lead is routed again at once instead of at its re-engagement date. The body is optional.',
     ok: { status: 202, schema: 'SignalAccepted', description: 'Handed to the lead' },
     errors: [401, 403, 404, 409, 415, 422, 503],

@@ -9,7 +9,7 @@ import {
 import { RejectionType } from '../workflows/messages';
 import { problem, type FieldError, type HttpProblem } from './problem';
 
-export type RejectionReason = 'wrong_stage' | 'invalid_payload' | 'not_owner';
+export type RejectionReason = 'wrong_stage' | 'invalid_payload' | 'not_owner' | 'forbidden_role';
 
 export interface Rejection {
   reason: RejectionReason;
