@@ -10,3 +10,4 @@ export * from './outcome';
 export * from './nurture';
 export * from './handoff';
 export * from './simulate';
+export * from './reopen';

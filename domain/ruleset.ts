@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import defaultRulesetJson from './rulesets/default.json';
 import { canonicalJson, fnv1a64 } from './hash';
+import type { ReopenRules } from './reopen';
 import { LeadSourceSchema, OutcomeStatusSchema, PrimaryInterestSchema, TeamSchema, UrgencySchema } from './schemas';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
@@ -50,6 +51,14 @@ const RoutingRule = z.strictObject({
     .strictObject({ sources: z.array(LeadSourceSchema).min(1).optional(), minEmployees: z.int().min(1).optional() })
     .optional(),
 });
+
+/** Which closed outcomes a resubmission reopens (see domain/reopen.ts); a stored ruleset from before this section gets the shipped file's rules. */
+const ReopenRulesSchema = z.strictObject({
+  recordStatuses: z.array(OutcomeStatusSchema),
+  stayClosedReasons: z.array(z.string().min(1)),
+  reopenStatuses: z.array(OutcomeStatusSchema),
+  reopenReasons: z.array(z.string().min(1)),
+}) satisfies z.ZodType<ReopenRules>;
 
 const BlockerStatus = z.enum(['unqualified', 'nurture', 'disqualified_for_now']);
 
@@ -134,6 +143,7 @@ export const RulesetSchema = z
       maxCycles: z.int().min(1),
       exhaustedOutcome: OutcomeStatusSchema.exclude(['qualified', 'nurture']),
     }),
+    reopen: ReopenRulesSchema.default(() => ReopenRulesSchema.parse(defaultRulesetJson.reopen)),
   })
   .superRefine((r, ctx) => {
     const sum = r.weights.total.fit + r.weights.total.need + r.weights.total.stage;
