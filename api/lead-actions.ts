@@ -6,6 +6,7 @@
  * bad input never reaches Temporal; the workflow's validator has the last word.
  */
 import { Router, type Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import {
   CommercialSchema,
@@ -27,11 +28,13 @@ import {
   type RepCommand,
 } from '../workflows/messages';
 import { actorOf, principalOf, requireActionRole } from './auth';
-import { leadHandle } from './lead-client';
+import { findClosedLead } from '../db/intake';
+import { reopenLead } from './intake';
+import { leadHandle, newSubmission } from './lead-client';
 import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
 import { HttpProblem, problem } from './problem';
-import { ReengageSchema } from './schemas';
+import { ReengageSchema, ReopenSchema } from './schemas';
 import { isWorkflowNotFound, unavailable, updateRejection, type RejectionReason } from './temporal-errors';
 import { jsonBody, optionalJsonBody } from './validate';
 
@@ -112,7 +115,7 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     });
   }
 
-  router.post('/v1/leads/:id/engagement', requireActionRole('engagement'), async (req, res) => {
+  router.post('/v1/leads/:id/engagement', requireActionRole('engagement'), engagementRateLimit(deps), async (req, res) => {
     const { leadId, facts, payload } = await precheck(req, 'engagement', () => jsonBody(req, EngagementEventSchema));
     await signal(deps, facts, () => leadHandle(deps.temporal, leadId).signal(recordEngagementSignal, payload as z.infer<typeof EngagementEventSchema>));
     res.status(202).json({ leadId, status: 'recorded' });
@@ -125,7 +128,38 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     res.status(202).json({ leadId, status: 'reengaging' });
   });
 
+  router.post('/v1/leads/:id/reopen', requireActionRole('reopen'), async (req, res) => {
+    const { leadId, payload } = await precheck(req, 'reopen', () => optionalJsonBody(req, ReopenSchema));
+    const lead = await findClosedLead(deps.pool, leadId);
+    // Closed by the live workflow's word but not yet in the read model: there is nothing to continue from yet.
+    if (!lead || lead.stage !== 'outcome') throw problem(409, 'The lead is closing; retry in a moment.', { reason: 'wrong_stage' }, { 'Retry-After': '1' });
+    let started: boolean;
+    try {
+      started = await reopenLead(deps, lead, newSubmission(lead.intake), { reason: 'reopened_by_manager', actor: 'manager', note: (payload as { note?: string }).note ?? null });
+    } catch (error) {
+      throw unavailable(error) ?? error;
+    }
+    req.log.info({ leadId, started }, 'lead reopened by a manager');
+    res.status(202).location(`/v1/leads/${leadId}`).json({ leadId, status: started ? 'reopened' : 'duplicate' });
+  });
+
   return router;
+}
+
+/** Per lead, so one flooded lead never slows another; the workflow keeps a bounded summary of what gets through. */
+function engagementRateLimit(deps: RouterDeps) {
+  const limit = deps.config.ENGAGEMENT_RATE_LIMIT_PER_MINUTE;
+  return rateLimit({
+    windowMs: 60_000,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => `lead:${String(req.params.id)}`,
+    handler: (req, _res, next) => {
+      const resetAt = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime() ?? Date.now() + 60_000;
+      next(problem(429, `At most ${limit} engagement events a minute per lead; retry later.`, {}, { 'Retry-After': String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))) }));
+    },
+  });
 }
 
 /** 403 for the wrong role or another rep's lead, 409 for the wrong stage (a closed lead says so). */

@@ -37,6 +37,14 @@ export interface LeadWorkflowInput {
   submission: InboundSubmission;
   /** History events per run before the lead continues as new (default 2,000). */
   maxHistoryEvents?: number;
+  /** A closed lead opened again as a new cycle, continuing from the read model (the closed run may be gone from Temporal). */
+  reopen?: {
+    previousCycle: number;
+    nextSeq: number;
+    createdAt: string;
+    reason: 'resubmitted' | 'reopened_by_manager';
+    actor?: string;
+  };
 }
 
 export const submitDiscoveryUpdate = defineUpdate<LeadView, [RepCommand<Discovery>]>('submitDiscovery');
