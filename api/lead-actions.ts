@@ -2,7 +2,8 @@
  * What reps and managers do to a lead: discovery, scope and commercial findings
  * and disqualification go through the workflow's Updates (a synchronous answer:
  * 200 with the new state, or why not); engagement and re-engagement are signals
- * (202). Everything is checked here first — body, lead, owner, closed lead — so
+ * (202); a manager's reopen starts a new cycle (202). Everything is checked here
+ * first — body, then role, owner and stage from the one lead actions table — so
  * bad input never reaches Temporal; the workflow's validator has the last word.
  */
 import { Router, type Request } from 'express';
