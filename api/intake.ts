@@ -7,16 +7,17 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { decideResubmission, defaultRuleset, leadIdFor, type LeadIntake, type Ruleset } from '../domain';
+import { decideResubmission, defaultRuleset, leadIdFor, RulesetError, type LeadIntake, type Ruleset } from '../domain';
 import {
   claimQueuedIntakes,
-  findClosedLead,
+  findLeadRecord,
   markHandedOver,
+  purgeHandedOverIntakes,
   queueIntake,
   recordClosedResubmission,
   recordReopen,
   releaseIntake,
-  type ClosedLead,
+  type LeadRecord,
   type QueuedIntake,
 } from '../db/intake';
 import { activeRuleset } from '../db/rulesets';
@@ -46,7 +47,7 @@ async function decisionRuleset(deps: IntakeDeps): Promise<Ruleset> {
   try {
     return (await activeRuleset(deps.pool)).ruleset;
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'RulesetError') throw error;
+    if (!(error instanceof RulesetError)) throw error;
     deps.log.warn('active ruleset does not validate; the shipped reopen rules decide');
     return defaultRuleset;
   }
@@ -58,7 +59,7 @@ async function decisionRuleset(deps: IntakeDeps): Promise<Ruleset> {
  */
 export async function reopenLead(
   deps: IntakeDeps,
-  lead: ClosedLead,
+  lead: LeadRecord,
   submission: InboundSubmission,
   why: { reason: ReopenInput['reason']; actor?: string; note?: string | null },
 ): Promise<boolean> {
@@ -78,7 +79,7 @@ export async function reopenLead(
   return true;
 }
 
-async function closedLeadSubmission(deps: IntakeDeps, lead: ClosedLead, submission: InboundSubmission): Promise<HandoverStatus> {
+async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission): Promise<HandoverStatus> {
   const decision = decideResubmission(lead.outcome, await decisionRuleset(deps));
   if (decision !== 'reopen') {
     await recordClosedResubmission(deps.pool, { leadId: lead.leadId, submissionId: submission.submissionId, decision });
@@ -93,12 +94,12 @@ async function closedLeadSubmission(deps: IntakeDeps, lead: ClosedLead, submissi
 /** Hands one written submission to Temporal; throws when Temporal cannot take it now (the row stays queued). */
 export async function handOver(deps: IntakeDeps, queued: QueuedIntake): Promise<HandoverStatus> {
   const { leadId, submission } = queued;
-  const lead = await findClosedLead(deps.pool, leadId);
+  const lead = await findLeadRecord(deps.pool, leadId);
   if (lead?.stage === 'outcome') return closedLeadSubmission(deps, lead, submission);
   const submitted = await withTemporal(deps, () => submitLead(deps.temporal, deps.taskQueue, submission.intake, { leadId, submission }));
   if (submitted.reachedWorkflow) return lead ? 'duplicate' : 'accepted';
   // Temporal still holds the closed run; the read model, read a moment ago, may have trailed it.
-  const closed = await findClosedLead(deps.pool, leadId);
+  const closed = await findLeadRecord(deps.pool, leadId);
   return closed?.stage === 'outcome' ? closedLeadSubmission(deps, closed, submission) : 'duplicate';
 }
 
@@ -158,13 +159,20 @@ export async function relayQueuedIntakes(deps: IntakeDeps, batchSize = 50): Prom
   return { handedOver, failed: 0 };
 }
 
+const PURGE_EVERY_MS = 60 * 60_000;
+
 /** Runs the relay every `intervalMs` until stopped; a failed pass (database or Temporal away) is logged and the loop goes on. */
 export function startIntakeRelay(deps: IntakeDeps, intervalMs: number): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let purgedAt = 0;
   const tick = async () => {
     try {
+      if (Date.now() - purgedAt > PURGE_EVERY_MS) {
+        await purgeHandedOverIntakes(deps.pool);
+        purgedAt = Date.now();
+      }
       const { handedOver, failed } = await relayQueuedIntakes(deps);
       if (handedOver > 0 || failed > 0) deps.log.info({ handedOver, stillQueued: failed }, 'intake relay pass');
     } catch (error) {

@@ -29,7 +29,7 @@ import {
   type RepCommand,
 } from '../workflows/messages';
 import { actorOf, principalOf, requireActionRole } from './auth';
-import { findClosedLead } from '../db/intake';
+import { findLeadRecord } from '../db/intake';
 import { reopenLead } from './intake';
 import { leadHandle, newSubmission } from './lead-client';
 import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
@@ -131,7 +131,7 @@ export function leadActionsRouter(deps: RouterDeps): Router {
 
   router.post('/v1/leads/:id/reopen', requireActionRole('reopen'), async (req, res) => {
     const { leadId, payload } = await precheck(req, 'reopen', () => optionalJsonBody(req, ReopenSchema));
-    const lead = await findClosedLead(deps.pool, leadId);
+    const lead = await findLeadRecord(deps.pool, leadId);
     // Closed by the live workflow's word but not yet in the read model: there is nothing to continue from yet.
     if (!lead || lead.stage !== 'outcome') throw problem(409, 'The lead is closing; retry in a moment.', { reason: 'wrong_stage' }, { 'Retry-After': '1' });
     let started: boolean;

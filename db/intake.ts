@@ -95,8 +95,8 @@ export async function claimQueuedIntakes(pool: Pool, limit: number): Promise<Que
   return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime()).map((r) => ({ leadId: r.lead_id, submission: r.submission }));
 }
 
-/** Where a closed lead stands in the read model: what a new cycle continues from. */
-export interface ClosedLead {
+/** Where a lead stands in the read model; for a closed lead, what a new cycle continues from. */
+export interface LeadRecord {
   leadId: string;
   stage: Stage;
   owner: string | null;
@@ -109,7 +109,7 @@ export interface ClosedLead {
   intake: LeadIntake;
 }
 
-export async function findClosedLead(pool: Pool, leadId: string): Promise<ClosedLead | null> {
+export async function findLeadRecord(pool: Pool, leadId: string): Promise<LeadRecord | null> {
   const { rows } = await pool.query(
     `SELECT lead_id, stage, owner_rep_id, team, company_name, outcome, nurture_cycle, last_event_seq, created_at, intake
      FROM leads WHERE lead_id = $1`,
@@ -160,6 +160,15 @@ export async function recordClosedResubmission(
         JSON.stringify({ companyName: lead.company_name, outcome: lead.outcome_status })],
     );
   });
+}
+
+/** Handed-over submissions are kept this long (to answer questions about an intake), then removed: the outbox stays small. */
+export async function purgeHandedOverIntakes(pool: Pool, olderThanDays = 7): Promise<number> {
+  const { rowCount } = await pool.query(
+    `DELETE FROM intake_outbox WHERE status = 'handed_over' AND handed_over_at < now() - make_interval(days => $1)`,
+    [olderThanDays],
+  );
+  return rowCount ?? 0;
 }
 
 /** Why a cycle was opened again, and the manager's note; the first write per lead and cycle wins. */

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../../api/app';
 import { relayQueuedIntakes } from '../../../api/intake';
 import { loadConfig } from '../../../config/config';
+import { purgeHandedOverIntakes } from '../../../db/intake';
 import { createPool } from '../../../db/pool';
 import { createLogger } from '../../../platform/logger';
 import { freePort } from '../../../platform/ports';
@@ -77,6 +78,11 @@ describe('when Temporal cannot take an intake', () => {
       const told = await h.pool.query("SELECT count(*)::int AS n FROM notification_outbox WHERE lead_id = $1 AND kind LIKE '%lead_assigned'", [leadId]);
       expect(told.rows[0].n).toBe(1);
     }
+
+    // Handed-over submissions leave the outbox after a week.
+    await h.pool.query("UPDATE intake_outbox SET handed_over_at = now() - interval '8 days' WHERE lead_id = $1", [leadIds[0]]);
+    expect(await purgeHandedOverIntakes(h.pool)).toBeGreaterThanOrEqual(1);
+    expect((await outboxRows(leadIds)).map((r) => r.lead_id)).toEqual(leadIds.slice(1));
   });
 });
 
