@@ -14,6 +14,23 @@ const bannedInDeterministicCode = [
   ...ioLibraries,
 ].map((name) => ({ name, message: 'Workflow and domain code must stay deterministic: do I/O in activities/.' }));
 
+// What the workflow bundle evaluates for every lead it creates or replays: domain/core.ts and each module it
+// reaches at runtime (test/unit/domain/core.test.ts checks this list against the real import graph).
+export const workflowBundleDomain = [
+  'domain/core.ts', 'domain/actions.ts', 'domain/compiled.ts', 'domain/duration.ts', 'domain/evaluate.ts', 'domain/fit.ts',
+  'domain/guard-kit.ts', 'domain/guards.ts', 'domain/handoff.ts', 'domain/messages.ts', 'domain/notes.ts', 'domain/nurture.ts',
+  'domain/outcome.ts', 'domain/route.ts', 'domain/score.ts', 'domain/text-shapes.ts', 'domain/vocabulary.ts',
+];
+// Each of these costs every lead: zod ~100 ms of CPU and megabytes of heap, the default ruleset its parse.
+const heavyForTheBundle = 'The workflow bundle is evaluated per lead: no zod, schemas, ruleset or JSON at runtime; use domain/core or import types only.';
+const bannedInWorkflowBundle = [...bannedInDeterministicCode, { name: 'zod', message: heavyForTheBundle }];
+const workflowBundlePatterns = [
+  { regex: '^zod/', message: heavyForTheBundle },
+  { regex: '\\.json$', message: heavyForTheBundle },
+  { regex: '^(\\.\\.?/)+(domain/)?(schemas|ruleset|lead-view|simulate)$', allowTypeImports: true, message: heavyForTheBundle },
+  { regex: '^\\.\\.?$|^(\\.\\.?/)+(domain|domain/index|index)$', message: heavyForTheBundle },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', '.tools/**', 'coverage/**', '*.config.js', 'eslint.config.mjs'] },
   js.configs.recommended,
@@ -36,12 +53,19 @@ export default tseslint.config(
     },
   },
   {
+    files: workflowBundleDomain,
+    rules: { 'no-restricted-imports': ['error', { paths: bannedInWorkflowBundle, patterns: workflowBundlePatterns }] },
+  },
+  {
     // Workflows may only import activity *types*; the implementation runs on the worker.
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: bannedInDeterministicCode,
-        patterns: [{ group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activities with `import type` only.' }],
+        paths: bannedInWorkflowBundle,
+        patterns: [
+          { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activities with `import type` only.' },
+          ...workflowBundlePatterns,
+        ],
       }],
     },
   },

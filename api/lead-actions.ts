@@ -26,12 +26,13 @@ import {
   submitCommercialUpdate,
   submitDiscoveryUpdate,
   submitScopeUpdate,
+  type LeadSummary,
   type RepCommand,
 } from '../workflows/messages';
 import { actorOf, principalOf, requireActionRole } from './auth';
 import { findLeadRecord } from '../db/intake';
 import { reopenLead } from './intake';
-import { leadHandle, newSubmission } from './lead-client';
+import { leadHandle, newSubmission, queryLeadState } from './lead-client';
 import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
 import { HttpProblem, problem } from './problem';
@@ -93,9 +94,9 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     router.post(`/v1/leads/:id/${LEAD_ACTIONS[def.action].path}`, requireActionRole(def.action), async (req, res) => {
       const { leadId, facts, payload, principal } = await precheck(req, def.action, () => jsonBody(req, def.schema));
       const command: RepCommand<unknown> = { actor: actorOf(principal), payload };
-      let view: LeadView;
+      let summary: LeadSummary;
       try {
-        view = await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+        summary = await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
           leadHandle(deps.temporal, leadId).executeUpdate(def.update as typeof submitDiscoveryUpdate, { args: [command as RepCommand<never>] }),
         );
       } catch (error) {
@@ -107,12 +108,12 @@ export function leadActionsRouter(deps: RouterDeps): Router {
       }
       if (def.finding) {
         // Kept for what-if simulation; the Update already succeeded, so a failed write is logged, never the caller's problem.
-        await recordFinding(deps.pool, { leadId, cycle: view.cycle, kind: def.finding, payload, submittedBy: principal.repId ?? principal.role }).catch((error: unknown) =>
+        await recordFinding(deps.pool, { leadId, cycle: summary.cycle, kind: def.finding, payload, submittedBy: principal.repId ?? principal.role }).catch((error: unknown) =>
           req.log.warn({ err: error, leadId }, 'could not keep the findings for simulation'),
         );
       }
-      req.log.info({ leadId, action: def.action, stage: view.stage, outcome: view.outcome?.status }, 'rep action applied');
-      res.json(view);
+      req.log.info({ leadId, action: def.action, stage: summary.stage, outcome: summary.outcome }, 'rep action applied');
+      res.json(await viewAfter(deps, summary, req));
     });
   }
 
@@ -168,6 +169,20 @@ function refusalProblem(refusal: ActionRefusal, facts: LeadFacts): HttpProblem {
   if (refusal.reason !== 'wrong_stage') return problem(403, refusal.message, { reason: refusal.reason });
   if (facts.stage === 'outcome') return closed(facts);
   return problem(409, refusal.message, { reason: 'wrong_stage', stage: refusal.stage, expectedStages: [...refusal.expected] });
+}
+
+/**
+ * The Update answers with a summary so the whole view never crosses history per
+ * action; the caller still gets the whole view, read live. Should that read
+ * fail, the summary is the answer: the action has been applied either way.
+ */
+async function viewAfter(deps: RouterDeps, summary: LeadSummary, req: Request): Promise<LeadView | LeadSummary> {
+  try {
+    return await deps.temporal.withDeadline(Date.now() + 5_000, () => queryLeadState(deps.temporal, summary.leadId));
+  } catch (error) {
+    req.log.warn({ err: error, leadId: summary.leadId }, 'answered with the summary: the lead did not answer its query');
+    return summary;
+  }
 }
 
 function closed(facts: LeadFacts): HttpProblem {

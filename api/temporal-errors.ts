@@ -36,6 +36,8 @@ export function updateRejection(error: unknown): Rejection | null {
     }
     case RejectionType.notOwner:
       return { reason: 'not_owner', problem: problem(403, cause.message, { reason: 'not_owner' }) };
+    case RejectionType.forbiddenRole:
+      return { reason: 'forbidden_role', problem: problem(403, cause.message, { reason: 'forbidden_role' }) };
     default:
       return null;
   }

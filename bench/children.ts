@@ -10,6 +10,8 @@ export interface Child {
   readyDetail: string;
   stop(): Promise<void>;
   alive(): boolean;
+  /** Writes one line to the child's stdin and resolves with the next line it prints (probe children answer `heap`). */
+  ask(line: string): Promise<string>;
 }
 
 export interface ChildOptions {
@@ -24,8 +26,14 @@ export interface ChildOptions {
 export function startChild(options: ChildOptions): Promise<Child> {
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(__dirname, options.script)], {
     env: options.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  const answers: Array<(line: string) => void> = [];
+  const ask = (line: string) =>
+    new Promise<string>((resolve) => {
+      answers.push(resolve);
+      child.stdin?.write(`${line}\n`);
+    });
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-4000);
@@ -56,8 +64,13 @@ export function startChild(options: ChildOptions): Promise<Child> {
       clearTimeout(timer);
       out = '';
       child.stdout?.removeAllListeners('data');
-      child.stdout?.resume();
-      resolve({ name: options.name, pid: child.pid!, readyDetail: line.slice('ready'.length).trim(), stop, alive: () => !exited });
+      child.stdout?.on('data', (more: Buffer) => {
+        out += more.toString();
+        const lines = out.split('\n');
+        out = lines.pop() ?? '';
+        for (const l of lines) answers.shift()?.(l);
+      });
+      resolve({ name: options.name, pid: child.pid!, readyDetail: line.slice('ready'.length).trim(), stop, alive: () => !exited, ask });
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);

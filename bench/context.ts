@@ -15,8 +15,18 @@ export interface BenchArgs {
   parkedNurture: number;
   parkConcurrency: number;
   dueTogether: number;
+  /** Seconds the two park phases may take together before they stop short of their counts. */
+  parkBudgetSeconds: number;
+  /** Histories per kind replayed by the replay scenario. */
+  replayK: number;
+  /** Workflows per kind parked on a fresh worker for heap per cached workflow. */
+  cachedK: number;
+  /** What else was running on the machine, in the operator's words. */
+  note: string;
   /** WAL/no-fsync SQLite and fsync-off PostgreSQL for both LeadGate and the baseline (off with --durable-storage). */
   fastStorage: boolean;
+  /** The dev server's own 20 task reads a second (bench/dev-server-config.ts), not lifted. */
+  stockDevServer: boolean;
   cpuProf: boolean;
   direct: boolean;
   skip: Set<string>;
@@ -28,6 +38,8 @@ export interface Ctx {
   stack: Stack;
   watch: StageWatch;
   gateway: LeadGateway;
+  /** The Temporal client, for parking leads in bulk where the HTTP path is not what is measured. */
+  parkGateway: LeadGateway;
   leadWorker: Child;
   baselineWorker: Child;
   baselineTaskQueue: string;
@@ -37,4 +49,8 @@ export interface Ctx {
   routedLeads: Array<{ leadId: string; owner: string }>;
   /** Leads qualified by the rep scenario, for the cost scenario. */
   qualified: { threeStep: string[]; oneCall: string[] };
+  /** The environment of a bench child process (worker, API, probes) on this run's stack. */
+  childEnv(extra: Record<string, string>): NodeJS.ProcessEnv;
+  /** Stops both workers and starts new processes with the same settings: every cache empty. */
+  restartWorkers(): Promise<void>;
 }

@@ -13,8 +13,11 @@ import type { BenchArgs, Ctx } from './context';
 import { directGateway, httpGateway, type LeadGateway } from './gateway';
 import { provisionApiKeys } from './keys';
 import { markdown, verdicts, writeReport, type BenchReport } from './report';
+import { compareRuns } from './compare';
+import { cacheScenario } from './scenarios/cache';
 import { costScenario } from './scenarios/cost';
 import { domainScenario } from './scenarios/domain';
+import { replayScenario } from './scenarios/replay';
 import { repScenario } from './scenarios/rep';
 import { latenessScenario, scaleScenario } from './scenarios/scale';
 import { runBaseline, runIntake, throughputScenario } from './scenarios/throughput';
@@ -22,7 +25,7 @@ import { startStack, type Stack } from './stack';
 import { StageWatch } from './stage-watch';
 import { now } from './stats';
 
-const SCENARIOS = ['throughput', 'rep', 'cost', 'scale', 'lateness', 'domain'];
+const SCENARIOS = ['throughput', 'rep', 'cost', 'replay', 'scale', 'lateness', 'cache', 'domain'];
 
 function parseArgs(argv: string[]): BenchArgs {
   const flags = new Map<string, string>();
@@ -35,12 +38,14 @@ function parseArgs(argv: string[]): BenchArgs {
     else if (next !== undefined && !next.startsWith('--')) flags.set(key, argv[++i]!);
     else flags.set(key, 'true');
   }
-  const known = ['quick', 'n', 'concurrency', 'warmup', 'rep-n', 'rep-concurrency', 'cost-samples', 'parked', 'parked-nurture', 'park-concurrency', 'due-together', 'durable-storage', 'cpu-prof', 'direct', 'skip', 'out', 'help'];
+  const known = ['quick', 'n', 'concurrency', 'warmup', 'rep-n', 'rep-concurrency', 'cost-samples', 'parked', 'parked-nurture', 'park-concurrency', 'park-budget', 'due-together', 'replay-k', 'cached-k', 'note', 'durable-storage', 'stock-dev-server', 'cpu-prof', 'direct', 'skip', 'out', 'help'];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`Unknown flag --${key} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
-    console.log('npm run bench -- [--quick] [--n 100] [--concurrency 1,4,16,32] [--rep-n 50] [--rep-concurrency 4] [--cost-samples 5]');
-    console.log('  [--parked 300] [--parked-nurture 200] [--park-concurrency 32] [--due-together 200] [--warmup 60]');
-    console.log(`  [--durable-storage] [--cpu-prof] [--direct] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
+    console.log('npm run bench -- [--quick] [--n 100] [--concurrency 1,8,32] [--rep-n 50] [--rep-concurrency 4] [--cost-samples 5]');
+    console.log('  [--parked 10000] [--parked-nurture 10000] [--park-concurrency 64] [--park-budget 900] [--due-together 1000] [--warmup 60]');
+    console.log('  [--replay-k 200] [--cached-k 200] [--note "what else runs on the box"]');
+    console.log(`  [--durable-storage] [--stock-dev-server] [--cpu-prof] [--direct] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
+    console.log('npm run bench -- --compare a.json b.json [c.json …]   # side-by-side table of runs (e.g. dev server vs a real server)');
     process.exit(0);
   }
   const quick = flags.get('quick') === 'true';
@@ -50,7 +55,7 @@ function parseArgs(argv: string[]): BenchArgs {
     if (!Number.isInteger(value) || value < 0) throw new Error(`--${key} must be a whole number`);
     return value;
   };
-  const concurrency = (flags.get('concurrency') ?? (quick ? '1,8' : '1,4,16,32')).split(',').map(Number);
+  const concurrency = (flags.get('concurrency') ?? '1,8,32').split(',').map(Number);
   if (concurrency.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--concurrency takes whole numbers, e.g. 1,4,16');
   const skip = new Set((flags.get('skip') ?? '').split(',').filter(Boolean));
   for (const s of skip) if (!SCENARIOS.includes(s)) throw new Error(`--skip: unknown scenario ${s}`);
@@ -62,12 +67,17 @@ function parseArgs(argv: string[]): BenchArgs {
     repN: int('rep-n', 50, 10),
     repConcurrency: int('rep-concurrency', 4, 4),
     costSamples: Math.max(1, int('cost-samples', 5, 2)),
-    parked: int('parked', 300, 50),
-    parkedNurture: int('parked-nurture', 200, 50),
-    parkConcurrency: Math.max(1, int('park-concurrency', 32, 16)),
-    dueTogether: int('due-together', 200, 50),
+    parked: int('parked', 10_000, 50),
+    parkedNurture: int('parked-nurture', 10_000, 50),
+    parkConcurrency: Math.max(1, int('park-concurrency', 64, 16)),
+    parkBudgetSeconds: int('park-budget', 900, 60),
+    dueTogether: int('due-together', 1_000, 50),
+    replayK: Math.max(1, int('replay-k', 200, 20)),
+    cachedK: Math.max(1, int('cached-k', 200, 30)),
+    note: flags.get('note') ?? '',
     // Both Temporal's SQLite and PostgreSQL skip fsync unless --durable-storage: the VM's disk is not what is measured.
     fastStorage: flags.get('durable-storage') !== 'true',
+    stockDevServer: flags.get('stock-dev-server') === 'true',
     cpuProf: flags.get('cpu-prof') === 'true',
     direct: flags.get('direct') === 'true',
     skip,
@@ -118,12 +128,27 @@ async function startApiAndGateway(ctx: Pick<Ctx, 'stack' | 'args'>, nodeArgs: st
   return { api, gateway: httpGateway(url, keys), note: `HTTP API (${url})` };
 }
 
+const loadAverage = () => os.loadavg().map((l) => Number(l.toFixed(2)));
+
+/** The five busiest processes on the machine (ps, % of one core since each started), so a run says what it shared the box with. */
+function busiestProcesses(): string[] {
+  try {
+    const out = execSync('ps -eo pcpu=,comm= --sort=-pcpu', { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    return out.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 5);
+  } catch {
+    return [];
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--compare') return compareRuns(process.argv.slice(3), log);
   const args = parseArgs(process.argv.slice(2));
   const started = now();
+  const loadAtStart = loadAverage();
+  const busiestAtStart = busiestProcesses();
   const startedAt = new Date().toISOString();
   log(`${args.quick ? 'quick' : 'full'} run; starting the stack`);
-  const stack = await startStack({ fastStorage: args.fastStorage, log });
+  const stack = await startStack({ fastStorage: args.fastStorage, stockDevServer: args.stockDevServer, log });
   const children: Child[] = [];
   let watch: StageWatch | undefined;
   // Ctrl-C stops what the bench started (children, dev server, database) before exiting.
@@ -139,20 +164,44 @@ async function main(): Promise<void> {
   try {
     const nodeArgs = args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(args.out, 'profiles')}`] : [];
     const baselineTaskQueue = `bench-baseline-${randomUUID().slice(0, 8)}`;
-    const [leadWorker, baselineWorker] = await Promise.all([
-      startChild({ name: 'lead-worker', script: 'worker-process.ts', nodeArgs, env: childEnv(stack, { BENCH_WORKER_MODE: 'lead', WORKFLOW_BUNDLE_PATH: stack.leadBundlePath }) }),
-      startChild({
-        name: 'baseline-worker',
-        script: 'worker-process.ts',
-        nodeArgs,
-        env: childEnv(stack, { BENCH_WORKER_MODE: 'baseline', WORKFLOW_BUNDLE_PATH: stack.baselineBundlePath, BENCH_TASK_QUEUE: baselineTaskQueue }),
-      }),
-    ]);
+    const startWorkers = () =>
+      Promise.all([
+        startChild({ name: 'lead-worker', script: 'worker-process.ts', nodeArgs, env: childEnv(stack, { BENCH_WORKER_MODE: 'lead', WORKFLOW_BUNDLE_PATH: stack.leadBundlePath }) }),
+        startChild({
+          name: 'baseline-worker',
+          script: 'worker-process.ts',
+          nodeArgs,
+          env: childEnv(stack, { BENCH_WORKER_MODE: 'baseline', WORKFLOW_BUNDLE_PATH: stack.baselineBundlePath, BENCH_TASK_QUEUE: baselineTaskQueue }),
+        }),
+      ]);
+    const [leadWorker, baselineWorker] = await startWorkers();
     children.push(leadWorker, baselineWorker);
     const { api, gateway, note } = await startApiAndGateway({ stack, args }, nodeArgs);
     if (api) children.push(api);
     watch = await StageWatch.start(stack.databaseUrl);
-    const ctx: Ctx = { args, stack, watch, gateway, leadWorker, baselineWorker, baselineTaskQueue, api, log, routedLeads: [], qualified: { threeStep: [], oneCall: [] } };
+    const ctx: Ctx = {
+      args,
+      stack,
+      watch,
+      gateway,
+      parkGateway: directGateway(stack.temporal),
+      leadWorker,
+      baselineWorker,
+      baselineTaskQueue,
+      api,
+      log,
+      routedLeads: [],
+      qualified: { threeStep: [], oneCall: [] },
+      childEnv: (extra) => childEnv(stack, extra),
+      async restartWorkers() {
+        await Promise.all([ctx.leadWorker.stop(), ctx.baselineWorker.stop()]);
+        const [lead, baseline] = await startWorkers();
+        children.splice(children.indexOf(ctx.leadWorker), 1, lead);
+        children.splice(children.indexOf(ctx.baselineWorker), 1, baseline);
+        ctx.leadWorker = lead;
+        ctx.baselineWorker = baseline;
+      },
+    };
     report.meta = {
       mode: args.quick ? 'quick' : 'full',
       startedAt,
@@ -165,7 +214,11 @@ async function main(): Promise<void> {
       temporal: stack.describe.temporal,
       postgres: stack.describe.postgres,
       gateway: note,
-      workerSettings: 'config defaults: WORKER_MAX_CONCURRENT_ACTIVITIES, WORKER_MAX_CACHED_WORKFLOWS (same for baseline and lead worker)',
+      workerSettings: `WORKER_MAX_CACHED_WORKFLOWS ${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'default'}, WORKER_MAX_CONCURRENT_ACTIVITIES ${process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? 'default'} (same for baseline and lead worker)`,
+      defaultCacheSize: process.env.WORKER_MAX_CACHED_WORKFLOWS === undefined,
+      note: args.note,
+      loadAverage: { start: loadAtStart },
+      busiestProcesses: { start: busiestAtStart },
       args: { ...args, skip: [...args.skip] },
     };
 
@@ -190,8 +243,10 @@ async function main(): Promise<void> {
     report.throughput = await run('throughput', () => throughputScenario(ctx));
     report.rep = await run('rep', () => repScenario(ctx));
     report.cost = await run('cost', () => costScenario(ctx));
+    report.replay = await run('replay', () => replayScenario(ctx));
     report.scale = await run('scale', () => scaleScenario(ctx));
     report.lateness = await run('lateness', () => latenessScenario(ctx, report.scale?.nurture.perSecond ?? null));
+    report.cache = await run('cache', () => cacheScenario(ctx));
     report.domain = await run('domain', async () => domainScenario(args.quick ? 20_000 : 100_000));
   } finally {
     for (const child of children.reverse()) await child.stop();
@@ -203,9 +258,13 @@ async function main(): Promise<void> {
   if (report.rep) byScenario.rep = report.rep.errors;
   if (report.cost) byScenario.cost = report.cost.errors;
   if (report.scale) byScenario.scale = report.scale.awaiting.errors + report.scale.nurture.errors;
-  if (report.lateness) byScenario.lateness = report.lateness.errors + report.lateness.notFired;
+  if (report.lateness) byScenario.lateness = report.lateness.errors + report.lateness.notFired + (report.lateness.bare?.errors ?? 0);
+  if (report.replay) byScenario.replay = report.replay.lead.failures + report.replay.bare.failures;
+  if (report.cache) byScenario.cache = report.cache.lead.errors + report.cache.bare.errors;
   report.errors.total = Object.values(byScenario).reduce((a, b) => a + b, 0);
   report.meta.durationSeconds = Math.round((now() - started) / 1000);
+  report.meta.loadAverage = { start: loadAtStart, end: loadAverage() };
+  report.meta.busiestProcesses = { start: busiestAtStart, end: busiestProcesses() };
   report.verdicts = verdicts(report);
   writeReport(args.out, report);
   process.stdout.write(markdown(report));

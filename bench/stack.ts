@@ -19,6 +19,7 @@ import { freePort } from '../platform/ports';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
 import { leadBundleOptions } from '../worker/workflow-bundle';
+import { benchDevServerConfig } from './dev-server-config';
 
 export interface Stack {
   temporalAddress: string;
@@ -34,7 +35,14 @@ export interface Stack {
 
 type Stop = () => Promise<void>;
 
-export async function startStack(options: { fastStorage: boolean; log: (line: string) => void }): Promise<Stack> {
+export interface StackOptions {
+  fastStorage: boolean;
+  /** The dev server as `start-dev` configures it, 20 task reads a second (bench/dev-server-config.ts). */
+  stockDevServer?: boolean;
+  log: (line: string) => void;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
   const stops: Stop[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error) => options.log(`stop failed: ${String(error)}`));
@@ -75,7 +83,7 @@ export async function startStack(options: { fastStorage: boolean; log: (line: st
   }
 }
 
-async function startTemporal(tmp: string, namespace: string, options: { fastStorage: boolean; log: (l: string) => void }, stops: Stop[]) {
+async function startTemporal(tmp: string, namespace: string, options: StackOptions, stops: Stop[]) {
   const external = process.env.TEMPORAL_ADDRESS;
   if (external) return { address: external, describe: `external ${external}` };
   const cli = await resolveTemporalCli({ log: options.log });
@@ -86,9 +94,11 @@ async function startTemporal(tmp: string, namespace: string, options: { fastStor
     dbFile: path.join(tmp, 'temporal.db'),
     fastSqlite: options.fastStorage,
     readyTimeoutMs: 120_000,
+    dynamicConfig: options.stockDevServer ? [] : benchDevServerConfig,
   });
   stops.push(server.stop);
-  return { address: server.address, describe: `dev server ${describeCli(cli)}, fresh SQLite file${options.fastStorage ? ' (WAL, no fsync)' : ''}` };
+  const reads = options.stockDevServer ? 'stock task reads (20/s)' : 'task reads unthrottled';
+  return { address: server.address, describe: `dev server ${describeCli(cli)}, fresh SQLite file${options.fastStorage ? ' (WAL, no fsync)' : ''}, ${reads}` };
 }
 
 async function startPostgres(options: { fastStorage: boolean }, stops: Stop[]) {

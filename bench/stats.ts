@@ -35,21 +35,23 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * Closed-loop load: `concurrency` virtual users each run `task` back to back
- * until `total` tasks have been claimed. Errors are counted, never thrown.
+ * until `total` tasks have been claimed (or, given a deadline on the monotonic
+ * clock, until it passes: `claimed` says how many ran). Errors are counted, never thrown.
  */
 export async function closedLoop(
   total: number,
   concurrency: number,
   task: (index: number) => Promise<void>,
-): Promise<{ elapsedMs: number; errors: number; firstErrors: string[] }> {
+  deadline = Infinity,
+): Promise<{ elapsedMs: number; errors: number; firstErrors: string[]; claimed: number }> {
   let next = 0;
   let errors = 0;
   const firstErrors: string[] = [];
   const started = now();
   const vu = async () => {
     for (;;) {
+      if (next >= total || now() > deadline) return;
       const index = next++;
-      if (index >= total) return;
       try {
         await task(index);
       } catch (error) {
@@ -59,5 +61,5 @@ export async function closedLoop(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, vu));
-  return { elapsedMs: now() - started, errors, firstErrors };
+  return { elapsedMs: now() - started, errors, firstErrors, claimed: next };
 }

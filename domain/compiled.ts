@@ -3,7 +3,7 @@
  * routing a lead never builds a regular expression on the hot path.
  */
 import type { Ruleset } from './ruleset';
-import { parseDuration } from './ruleset';
+import { parseDuration } from './duration';
 
 /** Finds the first keyword of a list in a text, on word boundaries, case-insensitively. */
 export type Matcher = (text: string) => string | undefined;

@@ -8,7 +8,7 @@ import type { Compiled } from './compiled';
 import { canonicalTerm, compiled, leadText } from './compiled';
 import type { FitFlagCode, Ruleset } from './ruleset';
 import type { LeadIntake, Reason } from './schemas';
-import { isEmailShape } from './schemas';
+import { isEmailShape } from './text-shapes';
 
 export interface FitResult {
   verdict: 'pass' | 'unqualified';

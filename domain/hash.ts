@@ -2,7 +2,7 @@
  * Pure-JS hashing: the domain runs inside the workflow bundle, where Node's
  * `crypto` is not available, and ids/versions must be identical on replay.
  */
-import { normaliseDomain } from './schemas';
+import { normaliseDomain } from './text-shapes';
 
 const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;

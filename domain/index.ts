@@ -10,4 +10,6 @@ export * from './outcome';
 export * from './nurture';
 export * from './handoff';
 export * from './simulate';
+export * from './engagement';
+export * from './actions';
 export * from './reopen';

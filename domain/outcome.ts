@@ -6,7 +6,7 @@ import type { Evaluation } from './evaluate';
 import { statedTimeline } from './evaluate';
 import type { FitResult } from './fit';
 import type { Ruleset } from './ruleset';
-import type { CommercialFindings, Discovery, DisqualifyReason, DisqualifyRequest, EngagementEvent, LeadIntake, MeetingType, Outcome, OutcomeStatus, Reason, ScopeFindings } from './schemas';
+import type { CommercialFindings, Discovery, DisqualifyReason, DisqualifyRequest, LeadIntake, MeetingType, Outcome, OutcomeStatus, Reason, ScopeFindings } from './schemas';
 import type { Scores } from './score';
 import { scoreLead } from './score';
 
@@ -22,7 +22,6 @@ export interface OutcomeInput {
   scopeEval?: Evaluation;
   commercial?: CommercialFindings;
   commercialEval?: Evaluation;
-  engagements?: EngagementEvent[];
 }
 
 const NEED_LABEL: Record<LeadIntake['primaryInterest'], string> = {

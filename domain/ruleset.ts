@@ -6,32 +6,22 @@
 import { z } from 'zod';
 import defaultRulesetJson from './rulesets/default.json';
 import { canonicalJson, fnv1a64 } from './hash';
+import { DURATION_MESSAGE, isDuration } from './duration';
 import type { ReopenRules } from './reopen';
 import { LeadSourceSchema, OutcomeStatusSchema, PrimaryInterestSchema, TeamSchema, UrgencySchema } from './schemas';
+import { BLOCKER_STATUSES, DISQUALIFYING_INTENTS, FIT_FLAG_CODES, NO_ENGAGEMENT_OUTCOMES } from './vocabulary';
 
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+export { parseDuration } from './duration';
 
-/** '90s' | '15m' | '4h' | '14d' | '500ms' → milliseconds; durations are strings so tests can shrink them to seconds. */
-export function parseDuration(s: string): number {
-  const match = DURATION.exec(s.trim());
-  if (!match) throw new RangeError(`Invalid duration "${s}": use a whole number and a unit, e.g. 90s, 15m, 4h, 14d or 500ms`);
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-}
-
-const Duration = z.string().regex(DURATION, { message: 'Expected a duration such as 90s, 15m, 4h, 14d or 500ms' });
+const Duration = z.string().refine(isDuration, { message: DURATION_MESSAGE });
 const Keywords = z.array(z.string().trim().toLowerCase().min(1)).min(1);
 const Points = z.number().min(0).max(100);
-const FitFlagCode = z.enum([
-  'invalid_email', 'free_mail', 'disposable_email', 'email_domain_mismatch', 'invalid_phone', 'title_inconsistent',
-  'student', 'job_seeker', 'vendor_pitch', 'competitor', 'out_of_territory', 'industry_outside_icp', 'size_outside_bands',
-  'no_role_relevance', 'no_decision_access',
-]);
+const FitFlagCode = z.enum(FIT_FLAG_CODES);
 export type FitFlagCode = z.infer<typeof FitFlagCode>;
 
 const RoleGroup = z.strictObject({ id: z.string().min(1), keywords: Keywords, weight: Points });
 const SizeBand = z.strictObject({ id: z.string().min(1), min: z.int().min(1), max: z.int().min(1).optional(), weight: Points });
-const IntentRule = z.strictObject({ id: z.enum(['student', 'job_seeker', 'vendor_pitch']), keywords: Keywords });
+const IntentRule = z.strictObject({ id: z.enum(DISQUALIFYING_INTENTS), keywords: Keywords });
 
 const RoutingRule = z.strictObject({
   id: z.string().min(1),
@@ -60,7 +50,7 @@ const ReopenRulesSchema = z.strictObject({
   reopenReasons: z.array(z.string().min(1)),
 }) satisfies z.ZodType<ReopenRules>;
 
-const BlockerStatus = z.enum(['unqualified', 'nurture', 'disqualified_for_now']);
+const BlockerStatus = z.enum(BLOCKER_STATUSES);
 
 export const RulesetSchema = z
   .strictObject({
@@ -134,7 +124,7 @@ export const RulesetSchema = z
       nurtureMinFit: Points,
       blockerStatus: z.record(z.string(), BlockerStatus),
     }),
-    engagement: z.strictObject({ responseWindow: Duration, noEngagementOutcome: z.enum(['disqualified_for_now', 'nurture']) }),
+    engagement: z.strictObject({ responseWindow: Duration, noEngagementOutcome: z.enum(NO_ENGAGEMENT_OUTCOMES) }),
     nurture: z.strictObject({
       defaultCadence: Duration,
       auditLeadTime: Duration,

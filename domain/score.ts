@@ -8,10 +8,11 @@ import type { Compiled } from './compiled';
 import { compiled, leadText } from './compiled';
 import { fitFindings } from './fit';
 import type { Ruleset } from './ruleset';
-import type { Discovery, EngagementEvent, LeadIntake, Lifecycle, Reason } from './schemas';
+import { engagementCount, type EngagementTally } from './engagement';
+import type { Discovery, LeadIntake, Lifecycle, Reason } from './schemas';
 
 export interface ScoreContext {
-  engagements?: EngagementEvent[];
+  engagement?: EngagementTally;
   discovery?: Discovery;
 }
 
@@ -69,10 +70,10 @@ function whyNowReasons(intake: LeadIntake, r: Ruleset, c: Compiled, d?: Discover
   return out;
 }
 
-function engagementReasons(intake: LeadIntake, r: Ruleset, c: Compiled, events: readonly EngagementEvent[], d?: Discovery): Reason[] {
+function engagementReasons(intake: LeadIntake, r: Ruleset, c: Compiled, tally: EngagementTally | undefined, d?: Discovery): Reason[] {
   const w = r.weights.stage;
   const reliable: Reason[] = [];
-  const has = (type: EngagementEvent['type']) => events.some((e) => e.type === type);
+  const has = (type: Parameters<typeof engagementCount>[1]) => engagementCount(tally, type) > 0;
   if (intake.engagement?.requestedTechnicalCall || has('requested_technical_call')) {
     reliable.push({ code: 'requested_technical_call', rule: 'weights.stage.requestedTechnicalCall', weight: w.requestedTechnicalCall });
   }
@@ -84,17 +85,18 @@ function engagementReasons(intake: LeadIntake, r: Ruleset, c: Compiled, events: 
   if (d?.nextMeeting) {
     reliable.push({ code: 'next_meeting_scheduled', rule: 'weights.stage.nextMeeting', evidence: `${d.nextMeeting.type} at ${d.nextMeeting.at}`, weight: w.nextMeeting });
   }
-  const downloads = [...(intake.engagement?.downloads ?? []), ...events.filter((e) => e.type === 'downloaded').map((e) => e.detail ?? '')];
-  const topical = downloads.map((x) => c.anyNeed(x)).find(Boolean);
+  const intakeDownloads = intake.engagement?.downloads ?? [];
+  const topical = [...intakeDownloads, ...(tally?.downloads ?? [])].map((x) => c.anyNeed(x)).find(Boolean);
   if (topical) reliable.push({ code: 'topic_download', rule: 'weights.stage.topicDownload', evidence: topical, weight: w.topicDownload });
-  return [...reliable, ...unreliableReasons(intake, r, events, downloads.length - (topical ? 1 : 0))];
+  const downloads = intakeDownloads.length + engagementCount(tally, 'downloaded');
+  return [...reliable, ...unreliableReasons(intake, r, tally, downloads - (topical ? 1 : 0))];
 }
 
 /** Page views, newsletter clicks and topic-less downloads: counted, but never allowed to add up to intent. */
-function unreliableReasons(intake: LeadIntake, r: Ruleset, events: readonly EngagementEvent[], genericDownloads: number): Reason[] {
+function unreliableReasons(intake: LeadIntake, r: Ruleset, tally: EngagementTally | undefined, genericDownloads: number): Reason[] {
   const w = r.weights.stage;
-  const views = (intake.engagement?.pageViews ?? 0) + events.filter((e) => e.type === 'page_view').length;
-  const clicks = (intake.engagement?.newsletterClicks ?? 0) + events.filter((e) => e.type === 'newsletter_click').length;
+  const views = (intake.engagement?.pageViews ?? 0) + engagementCount(tally, 'page_view');
+  const clicks = (intake.engagement?.newsletterClicks ?? 0) + engagementCount(tally, 'newsletter_click');
   const raw = views * w.pageView + clicks * w.newsletterClick + genericDownloads * w.genericDownload;
   if (raw === 0) return [];
   const weight = Math.min(raw, r.caps.unreliableEngagement);
@@ -129,7 +131,7 @@ export function scoreLead(intake: LeadIntake, ruleset: Ruleset, ctx: ScoreContex
   const fit = clamp(sum(fitReasons));
   const need = needReasons(intake, ruleset, c, d);
   const whyNow = whyNowReasons(intake, ruleset, c, d);
-  const stageReasons = [...whyNow, ...engagementReasons(intake, ruleset, c, ctx.engagements ?? [], d)];
+  const stageReasons = [...whyNow, ...engagementReasons(intake, ruleset, c, ctx.engagement, d)];
   let stage = clamp(sum(stageReasons));
   if (whyNow.length === 0 && stage > ruleset.caps.stageWithoutWhyNow) {
     stageReasons.push({ code: 'no_why_now', rule: 'caps.stageWithoutWhyNow', evidence: 'no timeline, deadline or decision process stated', weight: ruleset.caps.stageWithoutWhyNow - stage });

@@ -11,6 +11,7 @@ import type { Ruleset } from './ruleset';
 import { rulesetVersion } from './ruleset';
 import type { CommercialFindings, Discovery, EngagementEvent, LeadIntake, Lifecycle, OutcomeStatus, ScopeFindings, Team } from './schemas';
 import { scoreLead } from './score';
+import { tallyEngagements } from './engagement';
 
 export interface Decided {
   team?: Team;
@@ -62,7 +63,7 @@ function outcomeAfter(lead: RecordedLead, r: Ruleset, fit: ReturnType<typeof che
 
 function simulateOne(lead: RecordedLead, r: Ruleset, now: Date): SimulatedLead {
   const fit = checkFit(lead.intake, r);
-  const scores = scoreLead(lead.intake, r, { engagements: lead.engagements, discovery: lead.discovery });
+  const scores = scoreLead(lead.intake, r, { engagement: tallyEngagements(lead.engagements ?? []), discovery: lead.discovery });
   const team = fit.verdict === 'pass' ? routeLead(lead.intake, r, now).team : undefined;
   const after = { team, lifecycle: scores.lifecycle, scoreTotal: scores.total, outcome: outcomeAfter(lead, r, fit), scoreBand: scoreBand(scores.total, r) };
   const before = { ...lead.decided, scoreBand: lead.decided.scoreTotal === undefined ? undefined : scoreBand(lead.decided.scoreTotal, r) };

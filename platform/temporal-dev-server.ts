@@ -18,6 +18,8 @@ export interface DevServerOptions {
   fastSqlite?: boolean;
   readyTimeoutMs?: number;
   log?: (line: string) => void;
+  /** More `KEY=JSON_VALUE` dynamic config, after the defaults below. */
+  dynamicConfig?: string[];
 }
 
 export interface RunningDevServer {
@@ -49,7 +51,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.fastSqlite) args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off');
   args.push(...searchAttributeArgs());
-  for (const value of dynamicConfig) args.push('--dynamic-config-value', value);
+  for (const value of [...dynamicConfig, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
   return args;
 }
 

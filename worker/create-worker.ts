@@ -15,6 +15,8 @@ export interface LeadWorkerOptions {
   maxCachedWorkflows?: number;
   /** Tests shorten the sticky-queue timeout so a replacement worker takes over quickly. */
   stickyQueueScheduleToStartTimeout?: WorkerOptions['stickyQueueScheduleToStartTimeout'];
+  /** The benchmark runs workflows on the main thread so it can read their heap. */
+  debugMode?: boolean;
 }
 
 export function createLeadWorker(options: LeadWorkerOptions): Promise<Worker> {
@@ -28,6 +30,7 @@ export function createLeadWorker(options: LeadWorkerOptions): Promise<Worker> {
     // The SDK rejects explicit undefined for its defaults, so pass only what was given.
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.stickyQueueScheduleToStartTimeout ? { stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout } : {}),
+    ...(options.debugMode ? { debugMode: true } : {}),
     // Let in-flight activities (each a short database write) finish on shutdown.
     shutdownGraceTime: '10s',
   });

@@ -18,13 +18,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { z } from 'zod';
 import type { createActivities } from '../activities';
 import {
-  CommercialSchema,
-  DiscoverySchema,
-  DisqualifySchema,
-  ScopeSchema,
+  actionRefusal,
+  addEngagement,
+  parseCommercial,
+  parseDiscovery,
+  parseDisqualify,
+  parseScope,
   checkFit,
   decideOutcome,
   evaluateCommercial,
@@ -36,12 +37,19 @@ import {
   planReengagement,
   routeLead,
   scoreLead,
+  type ActionRefusal,
+  type CommercialFindings,
+  type Discovery,
+  type GuardResult,
+  type LeadActionName,
+  type LeadEvent,
+  type DisqualifyRequest,
   type Outcome,
   type OutcomeInput,
   type Reason,
+  type ScopeFindings,
   type Stage,
-} from '../domain';
-import type { LeadEvent, LeadView } from '../domain/lead-view';
+} from '../domain/core';
 import {
   RejectionType,
   disqualifyUpdate,
@@ -53,16 +61,21 @@ import {
   submitInboundSignal,
   submitScopeUpdate,
   type Actor,
+  type LeadSummary,
   type LeadWorkflowInput,
   type RepCommand,
 } from './messages';
+import { ConditionLock, FifoLock } from './lock';
 import { LeadOutcome, LeadOwner, LeadReengageAt, LeadScore, LeadStage, LeadTeam } from './search-attributes';
-import { initialState, type CarriedState, type LeadState } from './state';
+import { initialState, resumeState, type CarriedState, type LeadState } from './state';
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Database writes: short, retried with backoff for as long as Postgres is away. */
-const writeRetry = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidRuleset'] };
+/**
+ * Database writes and ruleset loads: short, retried with backoff for as long as
+ * Postgres (or a valid ruleset) is away. Nothing here fails a lead for good.
+ */
+const writeRetry = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' };
 
 /**
  * Leads started before this patch ran their writes as regular activities: a
@@ -74,18 +87,38 @@ export const LOCAL_WRITES_PATCH = 'local-db-writes';
 const remoteWrites = proxyActivities<Activities>({ startToCloseTimeout: '15s', retry: writeRetry });
 const localWrites = proxyLocalActivities<Activities>({ startToCloseTimeout: '15s', localRetryThreshold: '10s', retry: writeRetry });
 
+/**
+ * Runs from this patch on take a FIFO lock (before it, two waiters could enter
+ * together), write what signals bring from a writer of its own (before it, every
+ * engagement woke the wait and restarted its timer; a resubmission waited for
+ * the next write), and let a deadline that fires early simply sleep again.
+ */
+export const SERIAL_WRITER_PATCH = 'fifo-lock-signal-writer';
+
 /** Keep each run's history small; the view and a few counters carry over. */
 const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
 const RECENT_EVENTS_IN_VIEW = 25;
+/** One write carries at most this many audit events, so a flood of signals never makes one huge activity input. */
+const MAX_EVENTS_PER_WRITE = 200;
+/** Unwritten events a run may hand to the next; more are written first, so a flood cannot stall the hand-over or swell its input. */
+const MAX_EVENTS_CARRIED = 50;
 
-export async function leadQualificationWorkflow(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadView> {
+export async function leadQualificationWorkflow(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
   const lead = new LeadRun(input, carried);
   return lead.run();
 }
 
+type Deadline = { kind: 'reminder' | 'escalation' | 'response_window'; at: number };
+
 class LeadRun {
   private readonly s: LeadState;
-  private busy = false;
+  private readonly lock: FifoLock | ConditionLock;
+  /** Runs from SERIAL_WRITER_PATCH on; older runs replay exactly as they were recorded. */
+  private readonly serialWriter: boolean;
+  /** The signal writer found the history long: the main loop hands over to a new run. */
+  private handOverRequested = false;
+  /** Signals changed what scores are made of; the next write or decision rescores once, not once per signal. */
+  private scoresStale = false;
   /** A run parks in nurture only if it began there; otherwise it continues-as-new first, bounding history per cycle. */
   private readonly parkedCycle: number | null;
   private readonly db: Activities;
@@ -94,13 +127,16 @@ class LeadRun {
     private readonly input: LeadWorkflowInput,
     carried: CarriedState | undefined,
   ) {
-    this.s = carried ?? initialState(input, nowIso());
+    this.s = carried ? resumeState(carried) : initialState(input, nowIso());
     this.parkedCycle = this.s.view.stage === 'nurture' ? this.s.view.cycle : null;
     this.db = patched(LOCAL_WRITES_PATCH) ? localWrites : remoteWrites;
+    this.serialWriter = patched(SERIAL_WRITER_PATCH);
+    this.lock = this.serialWriter ? new FifoLock() : new ConditionLock();
     this.registerHandlers();
   }
 
-  async run(): Promise<LeadView> {
+  async run(): Promise<LeadSummary> {
+    if (this.serialWriter) void this.writeSignals();
     for (;;) {
       switch (this.s.view.stage) {
         // Held under the lock so a rep's Update waits until routing is written, never interleaving with it.
@@ -123,7 +159,8 @@ class LeadRun {
           break;
         case 'outcome':
           await condition(allHandlersFinished);
-          return this.s.view;
+          await this.writeRemaining();
+          return this.summary();
       }
       await this.flushEngagement();
       await this.continueAsNewIfHistoryIsLong();
@@ -134,7 +171,9 @@ class LeadRun {
 
   private async capture(): Promise<void> {
     await this.loadRuleset();
-    this.event('captured', { source: this.s.intake.source });
+    const reopen = this.input.reopen;
+    if (reopen) this.event('reopened', { reason: reopen.reason, cycle: this.s.view.cycle }, undefined, reopen.actor);
+    else this.event('captured', { source: this.s.intake.source });
     this.enter('fit_check');
     await this.db.recordLead({ intake: this.s.intake, ...this.changes() });
   }
@@ -183,21 +222,33 @@ class LeadRun {
   /** Waits for the owner's findings while reminding, escalating and closing on silence. */
   private async waitForRep(): Promise<void> {
     const stage = this.s.view.stage;
-    const engagementsSeen = this.s.engagements.length;
+    const engagementsSeen = this.s.engagementsSeen;
     const deadline = this.nextDeadline();
+    // Older runs woke on every engagement to move the deadline; now the deadline re-checks itself when its timer fires.
+    const engagementMoved = () => !this.serialWriter && this.s.engagementsSeen !== engagementsSeen;
     const changed = await condition(
-      () => this.s.view.stage !== stage || this.s.engagements.length !== engagementsSeen,
+      () => this.s.view.stage !== stage || engagementMoved() || this.handOverRequested,
       Math.max(deadline.at - Date.now(), 1),
     );
     if (changed) return;
-    await this.exclusive(() => this.onDeadline(deadline.kind));
+    await this.exclusive(async () => {
+      // An Update or engagement may have moved the lead while this waited for the lock: act only if the deadline still stands.
+      if (!this.stillDue(stage, deadline)) return;
+      await this.onDeadline(deadline.kind);
+    });
   }
 
-  private nextDeadline(): { kind: 'reminder' | 'escalation' | 'response_window'; at: number } {
+  private stillDue(stage: Stage, deadline: Deadline): boolean {
+    if (this.s.view.stage !== stage) return false;
+    const now = this.nextDeadline();
+    return now.kind === deadline.kind && now.at <= Date.now();
+  }
+
+  private nextDeadline(): Deadline {
     const { ruleset } = this.ruleset();
     const sla = this.s.view.sla;
     const windowEnd = Date.parse(this.s.responseWindowStartedAt ?? this.s.view.updatedAt) + parseDuration(ruleset.engagement.responseWindow);
-    const candidates: Array<{ kind: 'reminder' | 'escalation' | 'response_window'; at: number }> = [
+    const candidates: Deadline[] = [
       { kind: 'response_window', at: windowEnd },
     ];
     if (sla && this.s.view.stage === 'awaiting_discovery') {
@@ -207,7 +258,7 @@ class LeadRun {
     return candidates.reduce((a, b) => (b.at < a.at ? b : a));
   }
 
-  private async onDeadline(kind: 'reminder' | 'escalation' | 'response_window'): Promise<void> {
+  private async onDeadline(kind: Deadline['kind']): Promise<void> {
     const { leadId, cycle, sla, owner } = this.s.view;
     if (kind === 'response_window') {
       await this.decide(decideOutcome({ trigger: 'no_engagement', ...this.outcomeContext() }));
@@ -244,10 +295,10 @@ class LeadRun {
     if (this.parkedCycle !== this.s.view.cycle) return this.continueAsNew();
     const reengageAt = Date.parse(this.s.view.nurture?.reengageAt ?? nowIso());
     const signalled = await condition(
-      () => this.s.wakeRequested !== null || this.s.dirty || this.s.view.stage !== 'nurture',
+      () => this.s.wakeRequested !== null || (!this.serialWriter && this.s.dirty) || this.handOverRequested || this.s.view.stage !== 'nurture',
       Math.max(reengageAt - Date.now(), 1),
     );
-    // A manager closed the lead, or an engagement arrived (the main loop writes it and the lead keeps sleeping).
+    // A manager closed the lead, the history is long, or (in older runs) an engagement arrived: the main loop takes it from here.
     if (signalled && this.s.wakeRequested === null) return;
     await this.exclusive(async () => {
       if (this.s.view.stage !== 'nurture') return;
@@ -286,23 +337,25 @@ class LeadRun {
 
   private registerHandlers(): void {
     setHandler(getLeadStateQuery, () => this.s.view);
-    setHandler(submitDiscoveryUpdate, (cmd) => this.exclusive(() => this.onDiscovery(cmd)), {
-      validator: (cmd) => this.validate(cmd, ['awaiting_discovery'], DiscoverySchema),
+    setHandler(submitDiscoveryUpdate, (cmd) => this.act('discovery', cmd, parseDiscovery, (d) => this.onDiscovery(d, cmd.actor)), {
+      validator: (cmd) => this.validate('discovery', cmd, parseDiscovery),
     });
-    setHandler(submitScopeUpdate, (cmd) => this.exclusive(() => this.onScope(cmd)), {
-      validator: (cmd) => this.validate(cmd, ['scope_check'], ScopeSchema),
+    setHandler(submitScopeUpdate, (cmd) => this.act('scope', cmd, parseScope, (scope) => this.applyScope(scope, cmd.actor)), {
+      validator: (cmd) => this.validate('scope', cmd, parseScope),
     });
-    setHandler(submitCommercialUpdate, (cmd) => this.exclusive(() => this.onCommercial(cmd)), {
-      validator: (cmd) => this.validate(cmd, ['commercial_check'], CommercialSchema),
+    setHandler(submitCommercialUpdate, (cmd) => this.act('commercial', cmd, parseCommercial, (c) => this.applyCommercial(c, cmd.actor)), {
+      validator: (cmd) => this.validate('commercial', cmd, parseCommercial),
     });
-    setHandler(disqualifyUpdate, (cmd) => this.exclusive(() => this.onDisqualify(cmd)), {
-      validator: (cmd) => this.validate(cmd, ['awaiting_discovery', 'scope_check', 'commercial_check', 'nurture'], DisqualifySchema),
+    setHandler(disqualifyUpdate, (cmd) => this.act('disqualify', cmd, parseDisqualify, (request) => this.onDisqualify(request, cmd.actor)), {
+      validator: (cmd) => this.validate('disqualify', cmd, parseDisqualify),
     });
     setHandler(recordEngagementSignal, (engagement) => {
-      this.s.engagements.push({ ...engagement, at: engagement.at ?? nowIso() });
+      if (this.s.view.stage === 'outcome') return;
+      this.s.engagement = addEngagement(this.s.engagement, engagement);
+      this.s.engagementsSeen += 1;
       this.s.responseWindowStartedAt = nowIso();
       this.event('engagement_recorded', { type: engagement.type, detail: engagement.detail });
-      if (this.s.fit) this.rescore();
+      this.scoresStale = this.s.fit !== undefined;
       this.s.dirty = true;
     });
     setHandler(reengageNowSignal, ({ requestedBy }) => this.requestWake(`reengaged_by_${requestedBy}`));
@@ -310,6 +363,7 @@ class LeadRun {
       if (submission.submissionId === this.input.submission.submissionId) return;
       this.s.intake = { ...this.s.intake, ...submission.intake };
       this.event('resubmitted', { submissionId: submission.submissionId });
+      this.scoresStale = this.s.fit !== undefined;
       this.s.dirty = true;
       this.requestWake('resubmitted');
     });
@@ -320,112 +374,75 @@ class LeadRun {
     this.s.wakeRequested = reason;
   }
 
-  /** Rejects before anything enters history: wrong stage, not the owner, or a payload failing its schema. */
-  private validate<T>(cmd: RepCommand<T>, stages: Stage[], schema: z.ZodType): void {
-    if (!stages.includes(this.s.view.stage)) {
-      throw ApplicationFailure.create({
-        type: RejectionType.wrongStage,
-        message: `Lead is in stage ${this.s.view.stage}; this action needs ${stages.join(' or ')}.`,
-        details: [{ stage: this.s.view.stage, expected: stages }],
-        nonRetryable: true,
-      });
-    }
-    this.checkOwner(cmd.actor);
-    const parsed = schema.safeParse(cmd.payload);
-    if (parsed.success) return;
-    const fields = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  /** Rejects before anything enters history: a role, owner or stage the action table refuses, or a payload failing its shape. */
+  private validate<T>(action: LeadActionName, cmd: RepCommand<unknown>, parse: (value: unknown) => GuardResult<T>): T {
+    const actor = actorOf(cmd);
+    const refusal = actionRefusal(action, { stage: this.s.view.stage, owner: this.s.view.owner }, actor);
+    if (refusal) throw rejection(refusal);
+    const parsed = parse(cmd.payload);
+    if (parsed.ok) return parsed.value;
     throw ApplicationFailure.create({
       type: RejectionType.invalidPayload,
-      message: `Invalid payload: ${fields.map((f) => `${f.path || '(body)'}: ${f.message}`).join('; ')}`,
-      details: [{ fields }],
+      message: `Invalid payload: ${parsed.issues.map((f) => `${f.path || '(body)'}: ${f.message}`).join('; ')}`,
+      details: [{ fields: parsed.issues }],
       nonRetryable: true,
     });
   }
 
-  private checkOwner(actor: Actor): void {
-    if (actor.role === 'manager') return;
-    if (actor.repId && actor.repId === this.s.view.owner) return;
-    throw ApplicationFailure.create({
-      type: RejectionType.notOwner,
-      message: 'Only the rep who owns this lead (or a manager) may act on it.',
-      nonRetryable: true,
+  /**
+   * Runs an accepted Update under the lock, after the same checks again: while it
+   * waited, another action or a deadline may have moved the lead.
+   */
+  private act<T>(action: LeadActionName, cmd: RepCommand<unknown>, parse: (value: unknown) => GuardResult<T>, apply: (payload: T) => Promise<void>): Promise<LeadSummary> {
+    return this.exclusive(async () => {
+      await apply(this.validate(action, cmd, parse));
+      return this.summary();
     });
   }
 
-  /** A handler that waited for the lock re-checks the stage: another action may have moved the lead. */
-  private requireStage(stages: Stage[]): void {
-    if (stages.includes(this.s.view.stage)) return;
-    throw ApplicationFailure.create({
-      type: RejectionType.wrongStage,
-      message: `Lead moved to stage ${this.s.view.stage} before this action ran.`,
-      nonRetryable: true,
-    });
-  }
-
-  private async onDiscovery(cmd: RepCommand<unknown>): Promise<LeadView> {
-    this.requireStage(['awaiting_discovery']);
-    const discovery = DiscoverySchema.parse(cmd.payload);
+  private async onDiscovery(discovery: Discovery, actor: Actor): Promise<void> {
     const { ruleset } = this.ruleset();
     this.s.discovery = discovery;
     const evaluation = evaluateDiscovery(discovery, this.s.intake, ruleset);
     this.s.discoveryEval = evaluation;
     this.rescore();
-    this.event('discovery_submitted', { verdict: evaluation.verdict, missing: evaluation.missing }, evaluation.reasons, actorName(cmd.actor));
+    this.event('discovery_submitted', { verdict: evaluation.verdict, missing: evaluation.missing }, evaluation.reasons, actorName(actor));
     // A discovery call is engagement: the no-engagement window starts again for scope and commercial.
     this.s.responseWindowStartedAt = nowIso();
-    if (evaluation.verdict === 'stop') return this.decideAndShow(decideOutcome({ trigger: 'evaluation', ...this.outcomeContext() }));
+    if (evaluation.verdict === 'stop') return this.decide(decideOutcome({ trigger: 'evaluation', ...this.outcomeContext() }));
     this.enter('scope_check');
-    if (discovery.scope) return this.applyScope(discovery.scope, cmd.actor);
+    if (discovery.scope) return this.applyScope(discovery.scope, actor);
     await this.persist();
-    return this.s.view;
   }
 
-  private async onScope(cmd: RepCommand<unknown>): Promise<LeadView> {
-    this.requireStage(['scope_check']);
-    return this.applyScope(ScopeSchema.parse(cmd.payload), cmd.actor);
-  }
-
-  private async applyScope(scope: z.infer<typeof ScopeSchema>, actor: Actor): Promise<LeadView> {
+  private async applyScope(scope: ScopeFindings, actor: Actor): Promise<void> {
     const { ruleset } = this.ruleset();
     this.s.scope = scope;
     const evaluation = evaluateScope(scope, ruleset, { intake: this.s.intake, discovery: this.s.discovery });
     this.s.scopeEval = evaluation;
     this.event('scope_submitted', { verdict: evaluation.verdict, missing: evaluation.missing }, evaluation.reasons, actorName(actor));
     this.s.responseWindowStartedAt = nowIso();
-    if (evaluation.verdict === 'stop') return this.decideAndShow(decideOutcome({ trigger: 'evaluation', ...this.outcomeContext() }));
+    if (evaluation.verdict === 'stop') return this.decide(decideOutcome({ trigger: 'evaluation', ...this.outcomeContext() }));
     this.enter('commercial_check');
     if (this.s.discovery?.commercial) return this.applyCommercial(this.s.discovery.commercial, actor);
     await this.persist();
-    return this.s.view;
   }
 
-  private async onCommercial(cmd: RepCommand<unknown>): Promise<LeadView> {
-    this.requireStage(['commercial_check']);
-    return this.applyCommercial(CommercialSchema.parse(cmd.payload), cmd.actor);
-  }
-
-  private async applyCommercial(commercial: z.infer<typeof CommercialSchema>, actor: Actor): Promise<LeadView> {
+  private async applyCommercial(commercial: CommercialFindings, actor: Actor): Promise<void> {
     const { ruleset } = this.ruleset();
     this.s.commercial = commercial;
     const evaluation = evaluateCommercial(commercial, this.s.discovery, ruleset);
     this.s.commercialEval = evaluation;
     this.event('commercial_submitted', { verdict: evaluation.verdict, missing: evaluation.missing }, evaluation.reasons, actorName(actor));
-    return this.decideAndShow(decideOutcome({ trigger: 'evaluation', ...this.outcomeContext() }));
+    return this.decide(decideOutcome({ trigger: 'evaluation', ...this.outcomeContext() }));
   }
 
-  private async onDisqualify(cmd: RepCommand<unknown>): Promise<LeadView> {
-    this.requireStage(['awaiting_discovery', 'scope_check', 'commercial_check', 'nurture']);
-    const request = DisqualifySchema.parse(cmd.payload);
-    this.event('disqualified_by_hand', { reason: request.reason }, undefined, actorName(cmd.actor));
-    return this.decideAndShow(outcomeForDisqualify(request), { final: true });
+  private async onDisqualify(request: DisqualifyRequest, actor: Actor): Promise<void> {
+    this.event('disqualified_by_hand', { reason: request.reason }, undefined, actorName(actor));
+    return this.decide(outcomeForDisqualify(request), { final: true });
   }
 
   // ---- outcome --------------------------------------------------------------
-
-  private async decideAndShow(outcome: Outcome, options: { final?: boolean } = {}): Promise<LeadView> {
-    await this.decide(outcome, options);
-    return this.s.view;
-  }
 
   /** Records exactly one outcome per cycle; nurture parks the lead, anything else closes it. */
   private async decide(outcome: Outcome, options: { final?: boolean } = {}): Promise<void> {
@@ -457,6 +474,7 @@ class LeadRun {
   }
 
   private outcomeContext(): Omit<OutcomeInput, 'trigger'> {
+    if (this.scoresStale) this.rescore();
     const s = this.s;
     return {
       intake: s.intake,
@@ -469,25 +487,27 @@ class LeadRun {
       scopeEval: s.scopeEval,
       commercial: s.commercial,
       commercialEval: s.commercialEval,
-      engagements: s.engagements,
     };
   }
 
   // ---- state helpers ----------------------------------------------------------
 
+  /** The active ruleset; if it does not validate, the version this lead already carries. */
   private async loadRuleset(): Promise<void> {
-    const loaded = await this.db.loadRuleset();
+    const loaded = await this.db.loadRuleset({ keepVersion: this.s.ruleset?.version ?? null });
     this.s.ruleset = loaded;
     this.s.view.rulesetVersion = loaded.version;
   }
 
   private ruleset(): NonNullable<LeadState['ruleset']> {
-    if (!this.s.ruleset) throw ApplicationFailure.nonRetryable('Ruleset not loaded before a decision', 'InvalidState');
+    // A plain Error fails the workflow task, which retries; an ApplicationFailure would fail the lead for good.
+    if (!this.s.ruleset) throw new Error('Ruleset not loaded before a decision');
     return this.s.ruleset;
   }
 
   private rescore(): void {
-    const scores = scoreLead(this.s.intake, this.ruleset().ruleset, { engagements: this.s.engagements, discovery: this.s.discovery });
+    this.scoresStale = false;
+    const scores = scoreLead(this.s.intake, this.ruleset().ruleset, { engagement: this.s.engagement, discovery: this.s.discovery });
     this.s.scores = scores;
     this.s.view.scores = { fit: scores.fit, need: scores.need, stage: scores.stage, total: scores.total, reasons: scores.reasons };
     this.s.view.lifecycle = scores.lifecycle;
@@ -518,10 +538,12 @@ class LeadRun {
    * as `events`), keeping activity inputs and so history small.
    */
   private changes() {
-    const events = this.s.pendingEvents;
-    this.s.pendingEvents = [];
-    this.s.dirty = false;
-    return { leadId: this.s.view.leadId, view: { ...this.s.view, events: [] }, events, lastEventSeq: this.s.seq - 1 };
+    if (this.scoresStale) this.rescore();
+    const events = this.s.pendingEvents.slice(0, MAX_EVENTS_PER_WRITE);
+    this.s.pendingEvents = this.s.pendingEvents.slice(events.length);
+    this.s.dirty = this.s.pendingEvents.length > 0;
+    const lastEventSeq = events.length > 0 ? events[events.length - 1]!.seq : this.s.seq - 1;
+    return { leadId: this.s.view.leadId, view: { ...this.s.view, events: [] }, events, lastEventSeq };
   }
 
   private async persist(): Promise<void> {
@@ -529,12 +551,33 @@ class LeadRun {
     await this.db.recordStage(this.changes());
   }
 
-  /** Engagement signals only touch memory; one write carries however many arrived together. */
+  /** Signals only touch memory; one write carries however many arrived together (in bounded batches). */
   private async flushEngagement(): Promise<void> {
     if (!this.s.dirty || this.s.view.stage === 'outcome') return;
     await this.exclusive(async () => {
-      if (this.s.dirty) await this.db.recordStage(this.changes());
+      while (this.s.dirty) await this.db.recordStage(this.changes());
     });
+  }
+
+  /** A closing lead writes every event still in memory (an outcome write carries one batch of them). */
+  private async writeRemaining(): Promise<void> {
+    if (!this.s.dirty) return;
+    await this.exclusive(async () => {
+      while (this.s.dirty) await this.db.recordStage(this.changes());
+    });
+  }
+
+  /**
+   * Writes what signals leave in memory — engagements, resubmissions — as soon as
+   * the lock is free, however many arrive, without waking the stage loop or its
+   * timers; asks for a hand-over to a new run when the history grows long.
+   */
+  private async writeSignals(): Promise<void> {
+    for (;;) {
+      await condition(() => this.s.dirty && this.s.view.stage !== 'outcome');
+      await this.flushEngagement();
+      if (this.historyIsLong()) this.handOverRequested = true;
+    }
   }
 
   /** Each upsert is a billable action: send one only when a listed attribute changed. */
@@ -559,27 +602,39 @@ class LeadRun {
     return attributes;
   }
 
-  /** Serialises Updates and timer actions so two of them never interleave on one lead. */
-  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !this.busy);
-    this.busy = true;
-    try {
-      return await fn();
-    } finally {
-      this.busy = false;
-    }
+  /** Serialises Updates, stage work and timer actions so two of them never interleave on one lead. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(fn);
+  }
+
+  private summary(): LeadSummary {
+    const v = this.s.view;
+    return {
+      leadId: v.leadId,
+      cycle: v.cycle,
+      stage: v.stage,
+      owner: v.owner,
+      outcome: v.outcome?.status ?? null,
+      rulesetVersion: v.rulesetVersion,
+      updatedAt: v.updatedAt,
+    };
+  }
+
+  private historyIsLong(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= (this.input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS);
   }
 
   private async continueAsNewIfHistoryIsLong(): Promise<void> {
-    const info = workflowInfo();
-    const limit = this.input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
-    if (!info.continueAsNewSuggested && info.historyLength < limit) return;
-    await this.continueAsNew();
+    if (this.historyIsLong()) await this.continueAsNew();
   }
 
   private async continueAsNew(): Promise<never> {
-    await this.flushEngagement();
-    await condition(() => allHandlersFinished() && !this.busy);
+    // Signals may keep arriving while handlers finish: write until what is left is small enough to carry.
+    do {
+      await this.flushEngagement();
+      await condition(() => allHandlersFinished() && !this.lock.busy);
+    } while (this.s.pendingEvents.length > MAX_EVENTS_CARRIED);
     // Everything carries over, unwritten events and a pending wake-up included: the next run writes and honours them.
     const carried: CarriedState = { ...this.s };
     return continueAsNew<typeof leadQualificationWorkflow>(this.input, carried);
@@ -588,6 +643,33 @@ class LeadRun {
 
 function nowIso(): string {
   return new Date().toISOString();
+}
+
+/** The caller named in a command, refused as an invalid payload when a direct Temporal caller sends none. */
+function actorOf(cmd: RepCommand<unknown>): Actor {
+  const actor = (cmd as Partial<RepCommand<unknown>> | null)?.actor;
+  if (actor && (actor.role === 'manager' || (actor.role === 'rep' && typeof actor.repId === 'string'))) return actor;
+  throw ApplicationFailure.create({
+    type: RejectionType.invalidPayload,
+    message: 'Invalid payload: actor: name a manager, or a rep with a repId',
+    details: [{ fields: [{ path: 'actor', message: 'Name a manager, or a rep with a repId' }] }],
+    nonRetryable: true,
+  });
+}
+
+const REJECTION_TYPE: Record<ActionRefusal['reason'], string> = {
+  forbidden_role: RejectionType.forbiddenRole,
+  not_owner: RejectionType.notOwner,
+  wrong_stage: RejectionType.wrongStage,
+};
+
+function rejection(refusal: ActionRefusal): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: REJECTION_TYPE[refusal.reason],
+    message: refusal.message,
+    details: [{ stage: refusal.stage, expected: refusal.expected }],
+    nonRetryable: true,
+  });
 }
 
 function actorName(actor: Actor): string {

@@ -11,12 +11,28 @@ import type {
   LeadIntake,
   ScopeFindings,
 } from '../domain/schemas';
+import type { OutcomeStatus, Stage } from '../domain/schemas';
 import type { LeadView } from '../domain/lead-view';
 
 /** Who is asking: reps may act on their own leads only; managers on any. */
 export interface Actor {
   role: 'rep' | 'manager';
   repId?: string;
+}
+
+/**
+ * What an Update and the workflow answer: enough to know where the lead went.
+ * The whole view (about 14 KB) is read through the query or the read model, so
+ * it never crosses history once per answer.
+ */
+export interface LeadSummary {
+  leadId: string;
+  cycle: number;
+  stage: Stage;
+  owner: string | null;
+  outcome: OutcomeStatus | null;
+  rulesetVersion: string | null;
+  updatedAt: string;
 }
 
 /** A rep action: the caller's identity travels with the payload so the validator can check ownership. */
@@ -37,20 +53,25 @@ export interface LeadWorkflowInput {
   submission: InboundSubmission;
   /** History events per run before the lead continues as new (default 2,000). */
   maxHistoryEvents?: number;
-  /** A closed lead opened again as a new cycle, continuing from the read model (the closed run may be gone from Temporal). */
-  reopen?: {
-    previousCycle: number;
-    nextSeq: number;
-    createdAt: string;
-    reason: 'resubmitted' | 'reopened_by_manager';
-    actor?: string;
-  };
+  /** A closed lead opened again: the new run continues the read model's numbering, so every write lands. */
+  reopen?: LeadReopen;
 }
 
-export const submitDiscoveryUpdate = defineUpdate<LeadView, [RepCommand<Discovery>]>('submitDiscovery');
-export const submitScopeUpdate = defineUpdate<LeadView, [RepCommand<ScopeFindings>]>('submitScope');
-export const submitCommercialUpdate = defineUpdate<LeadView, [RepCommand<CommercialFindings>]>('submitCommercial');
-export const disqualifyUpdate = defineUpdate<LeadView, [RepCommand<DisqualifyRequest>]>('disqualify');
+export interface LeadReopen {
+  /** The last cycle the read model holds; the new run's cycle is the next one. */
+  previousCycle: number;
+  /** The read model's last event sequence + 1. */
+  nextSeq: number;
+  /** When the lead was first captured. */
+  createdAt: string;
+  reason: 'resubmitted' | 'reopened_by_manager';
+  actor?: string;
+}
+
+export const submitDiscoveryUpdate = defineUpdate<LeadSummary, [RepCommand<Discovery>]>('submitDiscovery');
+export const submitScopeUpdate = defineUpdate<LeadSummary, [RepCommand<ScopeFindings>]>('submitScope');
+export const submitCommercialUpdate = defineUpdate<LeadSummary, [RepCommand<CommercialFindings>]>('submitCommercial');
+export const disqualifyUpdate = defineUpdate<LeadSummary, [RepCommand<DisqualifyRequest>]>('disqualify');
 
 export const recordEngagementSignal = defineSignal<[EngagementEvent]>('recordEngagement');
 export const reengageNowSignal = defineSignal<[{ requestedBy: string }]>('reengageNow');
@@ -63,5 +84,6 @@ export const RejectionType = {
   wrongStage: 'WrongStage',
   invalidPayload: 'InvalidPayload',
   notOwner: 'NotOwner',
+  forbiddenRole: 'ForbiddenRole',
 } as const;
 export type RejectionType = (typeof RejectionType)[keyof typeof RejectionType];

@@ -1,4 +1,7 @@
-import type { EngagementEvent, LeadIntake, OutcomeInput, Ruleset } from '../domain';
+import { emptyTally, tallyEngagements, type EngagementTally } from '../domain/engagement';
+import type { OutcomeInput } from '../domain/outcome';
+import type { Ruleset } from '../domain/ruleset';
+import type { EngagementEvent, LeadIntake } from '../domain/schemas';
 import type { LeadEvent, LeadView } from '../domain/lead-view';
 import type { LeadWorkflowInput } from './messages';
 
@@ -6,11 +9,14 @@ import type { LeadWorkflowInput } from './messages';
  * Everything a lead run knows. It is also what continue-as-new carries, so a
  * new run resumes in the same stage with the same deadlines and counters.
  */
-export interface LeadState extends Omit<OutcomeInput, 'trigger' | 'intake' | 'ruleset' | 'engagements'> {
+export interface LeadState extends Omit<OutcomeInput, 'trigger' | 'intake' | 'ruleset'> {
   view: LeadView;
   intake: LeadIntake;
   ruleset: { version: string; ruleset: Ruleset } | null;
-  engagements: EngagementEvent[];
+  /** Counts by type, not the events: a flooded lead carries no more than a quiet one. */
+  engagement: EngagementTally;
+  /** Engagements received in all; the wait loop wakes when it moves. */
+  engagementsSeen: number;
   teamLeadId: string | null;
   /** The no-engagement window restarts at routing and at every engagement. */
   responseWindowStartedAt: string | null;
@@ -23,10 +29,19 @@ export interface LeadState extends Omit<OutcomeInput, 'trigger' | 'intake' | 'ru
   searchAttributesSignature: string | null;
 }
 
-export type CarriedState = LeadState;
+/** What runs before the engagement tally carried: the full list of events. */
+export type CarriedState = LeadState | (Omit<LeadState, 'engagement' | 'engagementsSeen'> & { engagements: EngagementEvent[] });
+
+/** A carried state from any version of the workflow, in today's shape. */
+export function resumeState(carried: CarriedState): LeadState {
+  if (!('engagements' in carried)) return carried;
+  const { engagements, ...rest } = carried;
+  return { ...rest, engagement: tallyEngagements(engagements), engagementsSeen: engagements.length };
+}
 
 export function initialState(input: LeadWorkflowInput, now: string): LeadState {
   const { intake } = input.submission;
+  const reopen = input.reopen;
   return {
     view: {
       leadId: input.leadId,
@@ -34,7 +49,7 @@ export function initialState(input: LeadWorkflowInput, now: string): LeadState {
       domain: intake.domain,
       stage: 'captured',
       lifecycle: 'lead',
-      cycle: 0,
+      cycle: reopen ? reopen.previousCycle + 1 : 0,
       scores: null,
       fitFlags: [],
       route: null,
@@ -44,16 +59,17 @@ export function initialState(input: LeadWorkflowInput, now: string): LeadState {
       handoff: null,
       nurture: null,
       rulesetVersion: null,
-      createdAt: input.submission.receivedAt,
+      createdAt: reopen?.createdAt ?? input.submission.receivedAt,
       updatedAt: now,
       events: [],
     },
     intake,
     ruleset: null,
-    engagements: [],
+    engagement: emptyTally(),
+    engagementsSeen: 0,
     teamLeadId: null,
     responseWindowStartedAt: null,
-    seq: 0,
+    seq: reopen?.nextSeq ?? 0,
     pendingEvents: [],
     dirty: false,
     wakeRequested: null,

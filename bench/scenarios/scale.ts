@@ -1,8 +1,11 @@
 /**
- * Memory and scale: park leads in awaiting_discovery and in nurture, time it,
- * then read worker and API RSS and Postgres bytes per lead; then nurture timers
- * due together and how late each fired, from the leads' own audit trail.
+ * Memory and scale: park leads in awaiting_discovery and in nurture (through
+ * the Temporal client: parking is not the HTTP path under test), time it, then
+ * read worker and API RSS and Postgres bytes per lead; then nurture timers due
+ * together and how late each fired, from the leads' own audit trail, beside as
+ * many bare workflows sleeping until one shared instant.
  */
+import { randomUUID } from 'node:crypto';
 import { defaultRuleset, parseRuleset } from '../../domain';
 import { saveRuleset } from '../../db/rulesets';
 import { memoryOf, resetPeak } from '../children';
@@ -13,7 +16,9 @@ import { closedLoop, now, sleep, summarize, type Summary } from '../stats';
 import { intakeOne } from './throughput';
 
 export interface ParkResult {
+  /** Leads asked for; `parked` of them made it within the time budget. */
   leads: number;
+  parked: number;
   concurrency: number;
   seconds: number;
   perSecond: number;
@@ -45,6 +50,18 @@ export interface LatenessResult {
   latenessMs: Summary;
   errors: number;
   firstErrors: string[];
+  /** The same number of bare workflows sleeping until one shared instant, before the leads are parked (so neither slows the other). */
+  bare: BareTimerResult;
+}
+
+export interface BareTimerResult {
+  workflows: number;
+  dueAt: string;
+  /** Started after the due time (their timer was 1 ms): excluded from lateness. */
+  decidedLate: number;
+  latenessMs: Summary;
+  errors: number;
+  firstErrors: string[];
 }
 
 async function userTableBytes(ctx: Ctx): Promise<number> {
@@ -64,27 +81,34 @@ async function parkedCounts(ctx: Ctx) {
   return { awaiting_discovery: get('awaiting_discovery'), nurture: get('nurture'), total: get('awaiting_discovery') + get('nurture') };
 }
 
-/** Posts a lead, waits for routing, submits discovery without a confirmed need and waits for nurture. */
+/** Starts a lead, waits for routing, submits discovery without a confirmed need and waits for nurture. */
 async function nurtureOne(ctx: Ctx, overrides = {}) {
-  const { leadId, owner } = await intakeOne(ctx, undefined, overrides);
-  await ctx.gateway.discovery(leadId, owner, unconfirmedNeedDiscovery);
+  const { leadId, owner } = await intakeOne(ctx, undefined, overrides, ctx.parkGateway);
+  await ctx.parkGateway.discovery(leadId, owner, unconfirmedNeedDiscovery);
   await ctx.watch.waitFor(leadId, inStage('nurture'));
   return leadId;
 }
 
-async function park(ctx: Ctx, label: string, count: number, task: () => Promise<unknown>): Promise<ParkResult> {
+async function park(ctx: Ctx, label: string, count: number, budgetMs: number, task: () => Promise<unknown>): Promise<ParkResult> {
   const concurrency = ctx.args.parkConcurrency;
-  ctx.log(`scale: parking ${count} leads in ${label} at concurrency ${concurrency}`);
+  ctx.log(`scale: parking ${count} leads in ${label} at concurrency ${concurrency} (budget ${Math.round(budgetMs / 1000)} s)`);
   let done = 0;
   const progress = setInterval(() => ctx.log(`  ${label}: ${done}/${count}`), 30_000);
   try {
-    const run = await closedLoop(count, concurrency, async () => {
-      await task();
-      done++;
-    });
+    const run = await closedLoop(
+      count,
+      concurrency,
+      async () => {
+        await task();
+        done++;
+      },
+      now() + budgetMs,
+    );
     const seconds = run.elapsedMs / 1000;
+    if (done < count) ctx.log(`  ${label}: the ${Math.round(budgetMs / 1000)} s budget ran out at ${done}/${count}`);
     return {
       leads: count,
+      parked: done,
       concurrency,
       seconds: Number(seconds.toFixed(1)),
       perSecond: Number((done / seconds).toFixed(1)),
@@ -105,10 +129,13 @@ export async function scaleScenario(ctx: Ctx): Promise<ScaleResult> {
   const bytesBefore = await userTableBytes(ctx);
   const leadsBefore = Number((await ctx.stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM leads')).rows[0]!.n);
 
-  const awaiting = await park(ctx, 'awaiting_discovery', ctx.args.parked, () => intakeOne(ctx));
-  ctx.log(`  parked ${awaiting.leads} in awaiting_discovery in ${awaiting.seconds} s (${awaiting.perSecond}/s, errors ${awaiting.errors})`);
-  const nurture = await park(ctx, 'nurture', ctx.args.parkedNurture, () => nurtureOne(ctx));
-  ctx.log(`  parked ${nurture.leads} in nurture in ${nurture.seconds} s (${nurture.perSecond}/s, errors ${nurture.errors})`);
+  // The budget is shared in proportion to the counts; nurture takes two steps a lead, so it gets twice the share.
+  const { parked, parkedNurture, parkBudgetSeconds } = ctx.args;
+  const share = parked / Math.max(1, parked + 2 * parkedNurture);
+  const awaiting = await park(ctx, 'awaiting_discovery', parked, parkBudgetSeconds * 1000 * share, () => intakeOne(ctx, undefined, {}, ctx.parkGateway));
+  ctx.log(`  parked ${awaiting.parked} in awaiting_discovery in ${awaiting.seconds} s (${awaiting.perSecond}/s, errors ${awaiting.errors})`);
+  const nurture = await park(ctx, 'nurture', parkedNurture, parkBudgetSeconds * 1000 * (1 - share), () => nurtureOne(ctx));
+  ctx.log(`  parked ${nurture.parked} in nurture in ${nurture.seconds} s (${nurture.perSecond}/s, errors ${nurture.errors})`);
 
   // Let the last continue-as-new runs start and the outbox drain before reading memory.
   await sleep(5_000);
@@ -148,6 +175,8 @@ function dueTogetherRuleset(dueAt: number, auditDate: string) {
 
 export async function latenessScenario(ctx: Ctx, nurtureRatePerSecond: number | null): Promise<LatenessResult> {
   const count = ctx.args.dueTogether;
+  // The bare timers first, on a quiet box: after the leads wake, routing them again keeps the lead worker busy for a while.
+  const bare = await bareTimers(ctx, count);
   const rate = nurtureRatePerSecond && nurtureRatePerSecond > 0 ? nurtureRatePerSecond : 10;
   // Long enough for every lead to be parked before the date comes, with margin.
   const parkBudgetMs = Math.ceil((count / rate) * (ctx.args.quick ? 1.2 : 1.5) * 1000) + (ctx.args.quick ? 5_000 : 20_000);
@@ -195,7 +224,38 @@ export async function latenessScenario(ctx: Ctx, nurtureRatePerSecond: number | 
     latenessMs: summarize(lateness, 0),
     errors: parkRun.errors,
     firstErrors: parkRun.firstErrors,
+    bare,
   };
   ctx.log(`  lateness p50 ${result.latenessMs.p50} ms, p99 ${result.latenessMs.p99} ms (n=${result.latenessMs.n}, not fired ${result.notFired}, decided late ${result.decidedLate})`);
+  return result;
+}
+
+/** `count` bare workflows started through the client, all sleeping until one instant; lateness from the workflow clock at wake-up. */
+async function bareTimers(ctx: Ctx, count: number): Promise<BareTimerResult> {
+  // Direct starts run at a few hundred a second here; the margin covers a loaded box.
+  const dueAt = Date.now() + 10_000 + count * 30;
+  const dueIso = new Date(dueAt).toISOString();
+  ctx.log(`lateness: ${count} bare timers due together at ${dueIso}`);
+  const ids = Array.from({ length: count }, (_, i) => `bare-timer-${i}-${randomUUID().slice(0, 8)}`);
+  const start = await closedLoop(count, ctx.args.parkConcurrency, async (i) => {
+    await ctx.stack.temporal.workflow.start('bareTimerWorkflow', { taskQueue: ctx.baselineTaskQueue, workflowId: ids[i]!, args: [dueAt] });
+  });
+  const woke: Array<{ sleptFrom: number; wokeAt: number }> = [];
+  const wait = await closedLoop(count, 64, async (i) => {
+    woke.push(await ctx.stack.temporal.workflow.getHandle(ids[i]!).result());
+  });
+  const onTime = woke.filter((w) => w.sleptFrom < dueAt);
+  const result: BareTimerResult = {
+    workflows: count,
+    dueAt: dueIso,
+    decidedLate: woke.length - onTime.length,
+    latenessMs: summarize(
+      onTime.map((w) => w.wokeAt - dueAt),
+      0,
+    ),
+    errors: start.errors + wait.errors,
+    firstErrors: [...start.firstErrors, ...wait.firstErrors].slice(0, 5),
+  };
+  ctx.log(`  bare timer lateness p50 ${result.latenessMs.p50} ms, p99 ${result.latenessMs.p99} ms (n=${result.latenessMs.n}, decided late ${result.decidedLate})`);
   return result;
 }

@@ -24,26 +24,25 @@ export interface LevelResult {
 export async function runBaseline(ctx: Ctx, total: number, concurrency: number, tag: string) {
   const samples: number[] = [];
   const starts: number[] = [];
+  const ids: string[] = [];
   const run = await closedLoop(total, concurrency, async (i) => {
     const t0 = now();
-    const handle = await ctx.stack.temporal.workflow.start('baselineWorkflow', {
-      taskQueue: ctx.baselineTaskQueue,
-      workflowId: `baseline-${tag}-${i}-${randomUUID().slice(0, 8)}`,
-      args: [],
-    });
+    const workflowId = `baseline-${tag}-${i}-${randomUUID().slice(0, 8)}`;
+    const handle = await ctx.stack.temporal.workflow.start('baselineWorkflow', { taskQueue: ctx.baselineTaskQueue, workflowId, args: [] });
     const t1 = now();
     await handle.result();
     starts.push(t1 - t0);
     samples.push(now() - t0);
+    ids.push(workflowId);
   });
-  return { samples, starts, run };
+  return { samples, starts, ids, run };
 }
 
-/** Posts a lead and waits until it sits in awaiting_discovery with an owner. */
-export async function intakeOne(ctx: Ctx, samples?: { accepted: number[]; routed: number[] }, overrides = {}) {
+/** Posts a lead (through `gateway`, the run's by default) and waits until it sits in awaiting_discovery with an owner. */
+export async function intakeOne(ctx: Ctx, samples?: { accepted: number[]; routed: number[] }, overrides = {}, gateway = ctx.gateway) {
   const intake = benchLead(overrides);
   const t0 = now();
-  const leadId = await ctx.gateway.submitLead(intake);
+  const leadId = await gateway.submitLead(intake);
   const t1 = now();
   const routedAt = await ctx.watch.waitFor(leadId, routedWithOwner);
   samples?.accepted.push(t1 - t0);
@@ -73,7 +72,7 @@ const load = (n: number, concurrency: number, run: { elapsedMs: number; errors: 
 export async function throughputScenario(ctx: Ctx): Promise<LevelResult[]> {
   const levels: LevelResult[] = [];
   for (const c of ctx.args.concurrency) {
-    const n = Math.max(ctx.args.n, c * 4);
+    const n = Math.max(ctx.args.n, c * (ctx.args.quick ? 2 : 4));
     ctx.log(`throughput: baseline ${n} workflows at concurrency ${c}`);
     const b = await runBaseline(ctx, n, c, `c${c}`);
     ctx.log(`throughput: intake ${n} leads at concurrency ${c}`);

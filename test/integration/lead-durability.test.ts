@@ -48,7 +48,7 @@ it('loses nothing when the worker is killed mid-lead: a new worker finishes it w
     const done = await leadHandle(h.env.client, leadId).executeUpdate(submitDiscoveryUpdate, {
       args: [{ actor: asRep(routed.owner), payload: qualifyingDiscovery() }],
     });
-    expect(done.outcome?.status).toBe('qualified');
+    expect(done.outcome).toBe('qualified');
   });
 
   const outcomes = await h.pool.query('SELECT status FROM lead_outcomes WHERE lead_id = $1', [leadId]);

@@ -1,5 +1,5 @@
 import { queryLeadState, submitLead } from '../../api/lead-client';
-import { disqualifyUpdate, recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
+import { disqualifyUpdate, getLeadStateQuery, recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
 import { eventually } from '../support/db';
 import { unconfirmedNeedDiscovery } from '../support/discovery';
 import { asManager, asRep, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
@@ -78,8 +78,9 @@ it('parks a lead in nurture, continues as new, and routes it again with a fresh 
   await withWorker(h, 'nurture', async ({ taskQueue }) => {
     const { leadId, view, handle } = await routedLead(h, taskQueue);
     const firstRun = (await handle.describe()).runId;
-    const parked = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
-    expect(parked.stage).toBe('nurture');
+    const summary = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
+    expect(summary).toMatchObject({ stage: 'nurture', outcome: 'nurture' });
+    const parked = await handle.query(getLeadStateQuery);
     expect(parked.nurture).toEqual({ reengageAt: expect.any(String), cycle: 0 });
 
     const rerouted = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
@@ -115,7 +116,8 @@ describe('waking a nurturing lead early', () => {
       'wake',
       async ({ taskQueue }) => {
         const { leadId, view, handle, intake } = await routedLead(h, taskQueue);
-        const parked = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
+        await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
+        const parked = await handle.query(getLeadStateQuery);
         expect(Date.parse(parked.nurture!.reengageAt) - Date.now()).toBeGreaterThan(30 * 60_000);
         await waitForStage(h, leadId, 'nurture');
         if (reason === 'resubmitted') await submitLead(h.env.client, taskQueue, { ...intake, message: 'Our auditor moved the SOC 2 fieldwork up; can we talk this week?' });
@@ -186,7 +188,8 @@ it('closes a nurturing lead at once when a manager disqualifies it, without wait
       await waitForStage(h, leadId, 'nurture');
       const note = 'Acquired by a group that standardised on another MDR provider; no evaluation possible';
       await handle.executeUpdate(disqualifyUpdate, { args: [{ actor: asManager, payload: { reason: 'no_buying_intent', note } }] });
-      await expect(handle.result()).resolves.toMatchObject({ stage: 'outcome', outcome: { status: 'unqualified', note } });
+      await expect(handle.result()).resolves.toMatchObject({ stage: 'outcome', outcome: 'unqualified' });
+      expect((await handle.query(getLeadStateQuery)).outcome).toMatchObject({ status: 'unqualified', note });
     },
     version,
   );

@@ -2,6 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { submitLead } from '../../api/lead-client';
 import { LeadOutcome, LeadStage, LeadTeam } from '../../workflows/search-attributes';
 import {
+  getLeadStateQuery,
   disqualifyUpdate,
   submitCommercialUpdate,
   submitDiscoveryUpdate,
@@ -40,12 +41,13 @@ it('qualifies an inbound lead in one discovery call, with handoff checklist, aud
     expect(view.rulesetVersion).toBe(h.rulesetVersion);
     expect(view.scores?.reasons.length).toBeGreaterThan(0);
 
-    const done = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: qualifyingDiscovery() }] });
-    expect(done.stage).toBe('outcome');
+    const summary = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: qualifyingDiscovery() }] });
+    expect(summary).toMatchObject({ leadId, stage: 'outcome', outcome: 'qualified', owner: view.owner, cycle: 0 });
+    const done = await handle.query(getLeadStateQuery);
     expect(done.lifecycle).toBe('sql');
     expect(done.outcome).toMatchObject({ status: 'qualified', nextAction: expect.stringMatching(/technical review/i) });
     expect(done.handoff).toMatchObject({ environments: expect.arrayContaining(['AWS prod']), stakeholders: expect.any(Array), timeline: expect.any(String) });
-    await expect(handle.result()).resolves.toMatchObject({ stage: 'outcome' });
+    await expect(handle.result()).resolves.toMatchObject({ leadId, stage: 'outcome', outcome: 'qualified' });
 
     const outcomes = await h.pool.query('SELECT status, cycle, handoff IS NOT NULL AS has_handoff FROM lead_outcomes WHERE lead_id = $1', [leadId]);
     expect(outcomes.rows).toEqual([{ status: 'qualified', cycle: 0, has_handoff: true }]);
@@ -73,7 +75,7 @@ it('walks discovery, scope and commercial as three separate rep submissions', as
     const afterScope = await handle.executeUpdate(submitScopeUpdate, { args: [{ actor, payload: scope! }] });
     expect(afterScope.stage).toBe('commercial_check');
     const afterCommercial = await handle.executeUpdate(submitCommercialUpdate, { args: [{ actor, payload: commercial! }] });
-    expect(afterCommercial.outcome?.status).toBe('qualified');
+    expect(afterCommercial.outcome).toBe('qualified');
   });
 });
 
@@ -128,8 +130,9 @@ it('lets only the owner or a manager act, and refuses actions for another stage'
     const wrongStage = await rejection(handle.executeUpdate(submitScopeUpdate, { args: [{ actor: asRep(view.owner), payload: { logAccess: 'yes', onboardingTeamAvailable: 'yes' } }] }));
     expect(wrongStage).toMatchObject({ type: 'WrongStage', message: expect.stringContaining('awaiting_discovery') });
     const byManager = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asManager, payload: qualifyingDiscovery() }] });
-    expect(byManager.outcome?.status).toBe('qualified');
-    expect(byManager.events.find((e) => e.type === 'discovery_submitted')?.actor).toBe('manager');
+    expect(byManager.outcome).toBe('qualified');
+    const view2 = await handle.query(getLeadStateQuery);
+    expect(view2.events.find((e) => e.type === 'discovery_submitted')?.actor).toBe('manager');
   });
 });
 
@@ -141,7 +144,8 @@ it('refuses a vague disqualification note and records a specific one as the outc
     expect(vague.message).toMatch(/note/);
     const note = 'CFO froze all new security spend until the FY27 plan; no pilot or budget cycle before then';
     const closed = await handle.executeUpdate(disqualifyUpdate, { args: [{ actor: asRep(view.owner), payload: { reason: 'no_budget_path', note } }] });
-    expect(closed.outcome).toMatchObject({ status: 'disqualified_for_now', note });
+    expect(closed.outcome).toBe('disqualified_for_now');
+    expect((await handle.query(getLeadStateQuery)).outcome).toMatchObject({ status: 'disqualified_for_now', note });
     await eventually(() => h.pool.query('SELECT status FROM lead_outcomes WHERE lead_id = $1', [leadId]), (r) => r.rowCount === 1);
   });
 });

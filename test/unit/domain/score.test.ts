@@ -1,5 +1,5 @@
 import type { EngagementEvent, LeadIntake } from '../../../domain';
-import { defaultRuleset, scoreLead } from '../../../domain';
+import { MAX_DOWNLOAD_TITLES, defaultRuleset, scoreLead, tallyEngagements } from '../../../domain';
 import { discovery, intake, rulesetWith } from './fixtures';
 
 const contact = (title: string) => ({ contact: { ...intake().contact, title } });
@@ -34,7 +34,7 @@ describe('reliable signals weigh more than clicks', () => {
 
   it('caps page views, newsletter clicks and topic-less downloads together', () => {
     const events: EngagementEvent[] = Array.from({ length: 40 }, () => ({ type: 'page_view' }));
-    const s = scoreLead({ ...quiet, engagement: { pageViews: 500, newsletterClicks: 500, downloads: ['Company brochure'] } }, defaultRuleset, { engagements: events });
+    const s = scoreLead({ ...quiet, engagement: { pageViews: 500, newsletterClicks: 500, downloads: ['Company brochure'] } }, defaultRuleset, { engagement: tallyEngagements(events) });
     expect(s.stage).toBe(defaultRuleset.caps.unreliableEngagement);
     expect(codes(s.reasons)).toContain('light_engagement_capped');
   });
@@ -48,7 +48,7 @@ describe('reliable signals weigh more than clicks', () => {
 describe('common mistake: interest without a why-now is not intent', () => {
   it('caps stage when nothing says why now, however engaged the lead looks', () => {
     const lead = intake({ timeline: undefined, message: 'Interested in your vulnerability scanning offer', engagement: { requestedTechnicalCall: true, pageViews: 20 } });
-    const s = scoreLead(lead, defaultRuleset, { engagements: [{ type: 'replied' }, { type: 'booked_meeting' }] });
+    const s = scoreLead(lead, defaultRuleset, { engagement: tallyEngagements([{ type: 'replied' }, { type: 'booked_meeting' }]) });
     expect(s.stage).toBe(defaultRuleset.caps.stageWithoutWhyNow);
     expect(codes(s.reasons)).toContain('no_why_now');
   });
@@ -103,5 +103,24 @@ describe('scoring rules are data', () => {
     const lead = intake({ primaryInterest: 'monitoring', message: 'Our XDR console is blind to the OT network' });
     const tuned = rulesetWith((r) => { r.needs.find((n) => n.interest === 'monitoring')?.keywords.push('xdr'); });
     expect(scoreLead(lead, tuned).need).toBeGreaterThan(scoreLead(lead, defaultRuleset).need);
+  });
+});
+
+describe('engagement tally', () => {
+  it('stays bounded under a flood and scores as the events would', () => {
+    const types: EngagementEvent['type'][] = ['page_view', 'newsletter_click', 'downloaded', 'replied'];
+    const flood: EngagementEvent[] = Array.from({ length: 5_000 }, (_, i) => ({ type: types[i % types.length]!, detail: `Brochure ${i}` }));
+    const tally = tallyEngagements(flood);
+    expect(tally.downloads).toHaveLength(MAX_DOWNLOAD_TITLES);
+    expect(tally.counts).toEqual({ page_view: 1_250, newsletter_click: 1_250, downloaded: 1_250, replied: 1_250 });
+    const s = scoreLead(intake({ timeline: undefined }), defaultRuleset, { engagement: tally });
+    expect(codes(s.reasons)).toEqual(expect.arrayContaining(['replied', 'light_engagement_capped']));
+  });
+
+  it('finds a topical download among generic ones and counts the rest as generic', () => {
+    const tally = tallyEngagements([{ type: 'downloaded', detail: 'Company brochure' }, { type: 'downloaded', detail: 'Ransomware readiness checklist' }]);
+    const s = scoreLead(intake({ engagement: undefined }), defaultRuleset, { engagement: tally });
+    expect(s.reasons.find((r) => r.code === 'topic_download')?.evidence).toBe('ransomware');
+    expect(s.reasons.find((r) => r.code === 'light_engagement')?.evidence).toBe('0 page views, 0 newsletter clicks, 1 generic downloads');
   });
 });

@@ -65,4 +65,11 @@ describe('dev server command line', () => {
     expect(pairs('--sqlite-pragma')).toEqual(['journal_mode=wal', 'synchronous=off']);
     expect(args).toContain('--headless');
   });
+
+  it('appends extra dynamic config after the defaults', () => {
+    const extra = devServerArgs({ cli: { kind: 'sdk-download' }, port: 7999, namespace: 'default', dynamicConfig: ['history.transferProcessorMaxPollRPS=10000'] });
+    const values = extra.flatMap((a, i) => (a === '--dynamic-config-value' ? [extra[i + 1]] : []));
+    expect(values.at(-1)).toBe('history.transferProcessorMaxPollRPS=10000');
+    expect(values).toContain('frontend.enableUpdateWorkflowExecution=true');
+  });
 });

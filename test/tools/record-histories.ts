@@ -4,31 +4,40 @@
  * current workflow code. A change that fails replay needs `patched()` (or a new
  * workflow type) — never a re-recording to make the failure go away.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { submitLead } from '../api/lead-client';
-import { submitCommercialUpdate, submitDiscoveryUpdate, submitScopeUpdate, disqualifyUpdate, recordEngagementSignal } from '../workflows/messages';
-import globalSetup from '../test/support/global-setup';
-import globalTeardown from '../test/support/global-teardown';
-import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../test/support/discovery';
-import { inboundLead } from '../test/support/intake';
-import { asRep, closeHarness, createHarness, routedLead, waitForStage, withWorker, type Harness } from '../test/support/lead-harness';
-import { fastRuleset } from '../test/support/rulesets';
-import { projectRoot } from '../platform/project-root';
-import { resolveTemporalCli } from '../platform/temporal-cli';
-import { testServices } from '../test/support/services';
+import { submitLead } from '../../api/lead-client';
+import { submitCommercialUpdate, submitDiscoveryUpdate, submitScopeUpdate, disqualifyUpdate, recordEngagementSignal } from '../../workflows/messages';
+import globalSetup from '../support/global-setup';
+import globalTeardown from '../support/global-teardown';
+import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../support/discovery';
+import { inboundLead } from '../support/intake';
+import { asRep, closeHarness, createHarness, routedLead, waitForStage, withWorker, type Harness } from '../support/lead-harness';
+import { fastRuleset } from '../support/rulesets';
+import { projectRoot } from '../../platform/project-root';
+import { resolveTemporalCli } from '../../platform/temporal-cli';
+import { testServices } from '../support/services';
 
 const execFileAsync = promisify(execFile);
 
 const outDir = path.join(projectRoot(), 'test', 'histories');
 
+/**
+ * Each recording names its workflow version (`npm run histories:record -- v3`),
+ * and a committed history is never overwritten: the replay test keeps every
+ * version's paths for as long as leads started on it may be running.
+ */
+const version = process.argv[2];
+
 async function save(h: Harness, name: string, leadId: string): Promise<void> {
   // A continued-as-new lead has one history per run; each is replayed on its own.
   const runs = await allRuns(h, leadId);
   for (const [index, runId] of runs.entries()) {
-    writeFileSync(path.join(outDir, `${name}${index > 0 ? `.run${index + 1}` : ''}.json`), await exportHistory(leadId, runId));
+    const file = path.join(outDir, `${version}.${name}${index > 0 ? `.run${index + 1}` : ''}.json`);
+    if (existsSync(file)) throw new Error(`${path.relative(projectRoot(), file)} is committed; record under a new version name.`);
+    writeFileSync(file, await exportHistory(leadId, runId));
   }
   console.log(`recorded ${name} (${runs.length} run(s))`);
 }
@@ -52,6 +61,7 @@ async function allRuns(h: Harness, leadId: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
+  if (!version || !/^v\d+[a-z0-9-]*$/.test(version)) throw new Error('Name the workflow version being recorded, e.g. npm run histories:record -- v3');
   await globalSetup();
   let h: Harness | undefined;
   try {
