@@ -17,6 +17,7 @@ import {
   recordClosedResubmission,
   recordReopen,
   releaseIntake,
+  unclaimIntakes,
   type LeadRecord,
   type QueuedIntake,
 } from '../db/intake';
@@ -142,6 +143,8 @@ export async function submitIntake(deps: IntakeDeps, intake: LeadIntake, idempot
  * One pass of the relay: hands queued submissions over, oldest first. The first
  * one Temporal refuses ends the pass (the rest are left for the next one);
  * claims are row leases, so several API processes can run the relay at once.
+ * Rows that failed back off by their own attempts, so a pass during an outage
+ * probes with one row and a poisoned row never blocks the others.
  */
 export async function relayQueuedIntakes(deps: IntakeDeps, batchSize = 50): Promise<{ handedOver: number; failed: number }> {
   const batch = await claimQueuedIntakes(deps.pool, batchSize);
@@ -151,9 +154,11 @@ export async function relayQueuedIntakes(deps: IntakeDeps, batchSize = 50): Prom
       await handOverAndMark(deps, queued);
       handedOver++;
     } catch (error) {
-      const rest = batch.slice(index);
-      await Promise.all(rest.map((q) => releaseIntake(deps.pool, q.submission.submissionId, describe(error)).catch(() => undefined)));
-      return { handedOver, failed: rest.length };
+      // One probe per pass while Temporal is away: this row backs off, the untried rest wait for the next pass.
+      const untried = batch.slice(index + 1).map((q) => q.submission.submissionId);
+      await releaseIntake(deps.pool, queued.submission.submissionId, describe(error)).catch(() => undefined);
+      await unclaimIntakes(deps.pool, untried).catch(() => undefined);
+      return { handedOver, failed: untried.length + 1 };
     }
   }
   return { handedOver, failed: 0 };

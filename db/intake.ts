@@ -68,14 +68,20 @@ export async function markHandedOver(pool: Pool, submissionId: string, result: s
   );
 }
 
-/** Temporal could not take it: back to the relay, after a back-off that grows with the attempts (at most 5 minutes). */
+/** Temporal could not take it: back to the relay, after a back-off that grows with the attempts (at most a minute). */
 export async function releaseIntake(pool: Pool, submissionId: string, error: string): Promise<void> {
   await pool.query(
     `UPDATE intake_outbox SET attempts = attempts + 1, last_error = $2,
-       claimed_until = now() + least(interval '5 minutes', interval '1 second' * (power(2, attempts) - 1))
+       claimed_until = now() + least(interval '1 minute', interval '1 second' * (power(2, attempts) - 1))
      WHERE submission_id = $1 AND status = 'pending'`,
     [submissionId, error.slice(0, 500)],
   );
+}
+
+/** Claimed but not tried: free for the next relay pass at once, no attempt counted. */
+export async function unclaimIntakes(pool: Pool, submissionIds: string[]): Promise<void> {
+  if (submissionIds.length === 0) return;
+  await pool.query(`UPDATE intake_outbox SET claimed_until = now() WHERE submission_id = ANY($1) AND status = 'pending'`, [submissionIds]);
 }
 
 /**

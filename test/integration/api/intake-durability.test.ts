@@ -55,6 +55,12 @@ describe('when Temporal cannot take an intake', () => {
     expect(replay.body).toEqual({ leadId: leadIds[0], status: 'duplicate' });
     expect(await outboxRows(leadIds)).toHaveLength(3);
 
+    // A relay pass while Temporal is still away hands nothing over and loses nothing.
+    const pass = await relayQueuedIntakes({ ...relayDeps(), temporal: unreachable });
+    expect(pass).toMatchObject({ handedOver: 0, failed: expect.any(Number) });
+    expect(pass.failed).toBeGreaterThanOrEqual(1);
+    expect((await outboxRows(leadIds)).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+
     await eventually(async () => {
       await relayQueuedIntakes(relayDeps());
       return outboxRows(leadIds);
