@@ -20,5 +20,12 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       slowTestThreshold: 30,
     },
+    {
+      // Kills and restarts real processes; each file starts the services it breaks.
+      displayName: 'faults',
+      transform,
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      slowTestThreshold: 120,
+    },
   ],
 };

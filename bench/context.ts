@@ -29,6 +29,8 @@ export interface BenchArgs {
   stockDevServer: boolean;
   cpuProf: boolean;
   direct: boolean;
+  /** The production Temporal server on PostgreSQL instead of the dev server. */
+  cluster: boolean;
   skip: Set<string>;
   out: string;
 }

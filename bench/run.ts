@@ -38,13 +38,13 @@ function parseArgs(argv: string[]): BenchArgs {
     else if (next !== undefined && !next.startsWith('--')) flags.set(key, argv[++i]!);
     else flags.set(key, 'true');
   }
-  const known = ['quick', 'n', 'concurrency', 'warmup', 'rep-n', 'rep-concurrency', 'cost-samples', 'parked', 'parked-nurture', 'park-concurrency', 'park-budget', 'due-together', 'replay-k', 'cached-k', 'note', 'durable-storage', 'stock-dev-server', 'cpu-prof', 'direct', 'skip', 'out', 'help'];
+  const known = ['quick', 'n', 'concurrency', 'warmup', 'rep-n', 'rep-concurrency', 'cost-samples', 'parked', 'parked-nurture', 'park-concurrency', 'park-budget', 'due-together', 'replay-k', 'cached-k', 'note', 'durable-storage', 'stock-dev-server', 'cpu-prof', 'direct', 'cluster', 'skip', 'out', 'help'];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`Unknown flag --${key} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
     console.log('npm run bench -- [--quick] [--n 100] [--concurrency 1,8,32] [--rep-n 50] [--rep-concurrency 4] [--cost-samples 5]');
     console.log('  [--parked 10000] [--parked-nurture 10000] [--park-concurrency 64] [--park-budget 900] [--due-together 1000] [--warmup 60]');
     console.log('  [--replay-k 200] [--cached-k 200] [--note "what else runs on the box"]');
-    console.log(`  [--durable-storage] [--stock-dev-server] [--cpu-prof] [--direct] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
+    console.log(`  [--durable-storage] [--stock-dev-server] [--cpu-prof] [--direct] [--cluster] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
     console.log('npm run bench -- --compare a.json b.json [c.json …]   # side-by-side table of runs (e.g. dev server vs a real server)');
     process.exit(0);
   }
@@ -80,6 +80,7 @@ function parseArgs(argv: string[]): BenchArgs {
     stockDevServer: flags.get('stock-dev-server') === 'true',
     cpuProf: flags.get('cpu-prof') === 'true',
     direct: flags.get('direct') === 'true',
+    cluster: flags.get('cluster') === 'true',
     skip,
     out: path.resolve(flags.get('out') ?? path.join(__dirname, 'results')),
   };
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
   const busiestAtStart = busiestProcesses();
   const startedAt = new Date().toISOString();
   log(`${args.quick ? 'quick' : 'full'} run; starting the stack`);
-  const stack = await startStack({ fastStorage: args.fastStorage, stockDevServer: args.stockDevServer, log });
+  const stack = await startStack({ fastStorage: args.fastStorage, stockDevServer: args.stockDevServer, cluster: args.cluster, log });
   const children: Child[] = [];
   let watch: StageWatch | undefined;
   // Ctrl-C stops what the bench started (children, dev server, database) before exiting.

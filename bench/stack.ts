@@ -1,6 +1,7 @@
 /**
- * The system under test: Temporal (a fresh dev server on a temp SQLite file, or
- * TEMPORAL_ADDRESS) and PostgreSQL (embedded in a temp dir, or a fresh database
+ * The system under test: Temporal (a fresh dev server on a temp SQLite file,
+ * with --cluster the production Temporal server on fresh databases next to
+ * LeadGate's on the same PostgreSQL, or TEMPORAL_ADDRESS) and PostgreSQL (embedded in a temp dir, or a fresh database
  * on DATABASE_URL), migrated and seeded with the demo reps, plus the two
  * workflow bundles the worker processes load.
  */
@@ -9,15 +10,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import type { Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import { createFreshDatabase } from '../db/fresh-database';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
-import { freePort } from '../platform/ports';
+import { freePort, freePortBlock } from '../platform/ports';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
+import { postgresServerOf, registerNamespace, setupTemporalDatabases } from '../platform/temporal-schema';
+import { resolveTemporalServerTools, startTemporalServer, TEMPORAL_SERVER_VERSION } from '../platform/temporal-server';
 import { leadBundleOptions } from '../worker/workflow-bundle';
 import { benchDevServerConfig } from './dev-server-config';
 
@@ -39,6 +42,8 @@ export interface StackOptions {
   fastStorage: boolean;
   /** The dev server as `start-dev` configures it, 20 task reads a second (bench/dev-server-config.ts). */
   stockDevServer?: boolean;
+  /** The production Temporal server on PostgreSQL (platform/temporal-server.ts) instead of the dev server. */
+  cluster?: boolean;
   log: (line: string) => void;
 }
 
@@ -52,7 +57,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
   try {
     // Settle all three before going on, so a failure never tears down a start still in progress.
-    const settled = await Promise.allSettled([startTemporal(tmp, namespace, options, stops), startPostgres(options, stops), buildBundles(tmp)]);
+    const postgresStarted = startPostgres(options, stops);
+    const temporalStarted = options.cluster && !process.env.TEMPORAL_ADDRESS
+      ? postgresStarted.then((pg) => startTemporalServerOn(pg.url, namespace, options, stops))
+      : startTemporal(tmp, namespace, options, stops);
+    const settled = await Promise.allSettled([temporalStarted, postgresStarted, buildBundles(tmp)]);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const [temporal, postgres, bundles] = settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
@@ -99,6 +108,31 @@ async function startTemporal(tmp: string, namespace: string, options: StackOptio
   stops.push(server.stop);
   const reads = options.stockDevServer ? 'stock task reads (20/s)' : 'task reads unthrottled';
   return { address: server.address, describe: `dev server ${describeCli(cli)}, fresh SQLite file${options.fastStorage ? ' (WAL, no fsync)' : ''}, ${reads}` };
+}
+
+/** Temporal's two databases on LeadGate's PostgreSQL server, named after the run's database and dropped with it. */
+async function startTemporalServerOn(leadgateUrl: string, namespace: string, options: StackOptions, stops: Stop[]) {
+  const tools = await resolveTemporalServerTools({ ui: false, log: options.log });
+  const postgres = postgresServerOf(leadgateUrl);
+  const base = new URL(leadgateUrl).pathname.slice(1);
+  const databases = { persistenceDatabase: `${base}_temporal`, visibilityDatabase: `${base}_temporal_visibility` };
+  if (process.env.DATABASE_URL) stops.push(() => dropDatabases(process.env.DATABASE_URL!, Object.values(databases)));
+  await setupTemporalDatabases({ sqlTool: tools.sql, postgres, ...databases });
+  const historyShards = 4;
+  const server = await startTemporalServer({ binary: tools.server, postgres, ...databases, port: await freePortBlock(10), historyShards });
+  stops.push(server.stop);
+  await registerNamespace(server.address, namespace, 1);
+  return { address: server.address, describe: `Temporal server ${TEMPORAL_SERVER_VERSION} (${historyShards} history shards) on fresh databases in LeadGate's PostgreSQL` };
+}
+
+async function dropDatabases(serverUrl: string, names: string[]): Promise<void> {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
 }
 
 async function startPostgres(options: { fastStorage: boolean }, stops: Stop[]) {

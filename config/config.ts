@@ -23,15 +23,26 @@ export const ConfigSchema = z.object({
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  /**
+   * `npm run cluster`: the Temporal server's frontend (gRPC) port; its other services take the nine ports after it.
+   * At most 32758: Temporal stores membership ports as a PostgreSQL smallint.
+   */
+  TEMPORAL_SERVER_PORT: z.coerce.number().int().min(1).max(32758).default(7233),
+  /** `npm run cluster`: history shards, fixed when Temporal's databases are first created (docs/production.md). */
+  TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16384).default(4),
+  /** `npm run cluster`: worker processes on the lead task queue. */
+  CLUSTER_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
   /** Production workers load this prebuilt bundle instead of bundling at start-up. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
   /**
-   * Leads kept in the worker's sticky cache. Each cached lead costs about 2.5 MB
-   * (the SDK evaluates the workflow's modules per workflow); an evicted lead is
-   * replayed from history when a message or timer reaches it.
+   * Leads kept in the worker's sticky cache. A cached lead holds about 210 KiB of
+   * heap (bench: heap per cached workflow; a bare workflow holds 85 KiB), so 2,000
+   * fit in about 410 MiB beside the worker's 180 MiB base, under a 600 MB budget
+   * however many leads are parked. An evicted lead is replayed from history (about
+   * 15 ms of CPU) when a message or timer reaches it.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2_000),
   /** On a fresh database: seed the demo team of reps and print demo intake, manager and rep keys. Set false in production before the first start. */
   SEED_DEMO_DATA: booleanFlag.default(true),
   INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),

@@ -53,14 +53,24 @@ export interface RecordStageInput {
   lastEventSeq: number;
 }
 
-/** Appends audit events; the event key makes a retried write a no-op. */
+/**
+ * Writes audit events by the workflow's sequence number. A retried write of the
+ * same events changes nothing; a write from an attempt Temporal then discarded
+ * (a workflow task that failed after its local writes ran, and was retried
+ * seeing signals in another order) is overwritten by the attempt that counts, so
+ * the trail converges on the lead's recorded history: no event lost, none twice.
+ */
 export async function appendEvents(client: Queryable, leadId: string, events: LeadEvent[]): Promise<void> {
   if (events.length === 0) return;
   await client.query(
     `INSERT INTO lead_events (lead_id, event_key, type, stage, data, reasons, occurred_at, actor)
      SELECT $1, e.key, e.type, e.stage, e.data, e.reasons, e.at, e.actor
      FROM jsonb_to_recordset($2::jsonb) AS e(key text, type text, stage text, data jsonb, reasons jsonb, at timestamptz, actor text)
-     ON CONFLICT (event_key) DO NOTHING`,
+     ON CONFLICT (event_key) DO UPDATE SET
+       type = EXCLUDED.type, stage = EXCLUDED.stage, data = EXCLUDED.data, reasons = EXCLUDED.reasons,
+       occurred_at = EXCLUDED.occurred_at, actor = EXCLUDED.actor
+     WHERE (lead_events.type, lead_events.stage, lead_events.data, lead_events.reasons, lead_events.occurred_at, lead_events.actor)
+       IS DISTINCT FROM (EXCLUDED.type, EXCLUDED.stage, EXCLUDED.data, EXCLUDED.reasons, EXCLUDED.occurred_at, EXCLUDED.actor)`,
     [
       leadId,
       JSON.stringify(

@@ -1,5 +1,5 @@
 /**
- * Keyword lists compiled once per ruleset (cached by identity), so scoring and
+ * Keyword lists compiled once per ruleset content, so scoring and
  * routing a lead never builds a regular expression on the hot path.
  */
 import type { Ruleset } from './ruleset';
@@ -75,15 +75,46 @@ function compile(r: Ruleset): Compiled {
   };
 }
 
-const cache = new WeakMap<Ruleset, Compiled>();
+const byIdentity = new WeakMap<Ruleset, Compiled>();
+/**
+ * Every lead in a worker carries its own copy of the same few rulesets; keyed by
+ * content, one frozen copy and one compilation serve them all (the workflow
+ * bundle shares this module across leads). Bounded: the oldest entry goes when
+ * a new one comes.
+ */
+const byContent = new Map<string, { ruleset: Ruleset; compiled: Compiled }>();
+const MAX_RULESETS_KEPT = 16;
+
+function shared(r: Ruleset): { ruleset: Ruleset; compiled: Compiled } {
+  const key = JSON.stringify(r);
+  const known = byContent.get(key);
+  if (known) return known;
+  if (byContent.size >= MAX_RULESETS_KEPT) byContent.delete(byContent.keys().next().value!);
+  const entry = { ruleset: deepFreeze(JSON.parse(key) as Ruleset), compiled: compile(r) };
+  byContent.set(key, entry);
+  byIdentity.set(entry.ruleset, entry.compiled);
+  return entry;
+}
+
+/** The one frozen copy of this ruleset's content: what a lead keeps instead of its own copy. */
+export function sharedRuleset(r: Ruleset): Ruleset {
+  return shared(r).ruleset;
+}
 
 export function compiled(r: Ruleset): Compiled {
-  let c = cache.get(r);
-  if (!c) {
-    c = compile(r);
-    cache.set(r, c);
-  }
+  const known = byIdentity.get(r);
+  if (known) return known;
+  const c = shared(r).compiled;
+  byIdentity.set(r, c);
   return c;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** The free text a lead wrote about itself, in one string for keyword matching. */

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from './project-root';
+import { findOnPath, goInstall, isExecutable, toolsDir } from './go-tools';
 
 /** The CLI release LeadGate builds from source when no binary is at hand. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -16,43 +14,6 @@ export interface ResolveOptions {
   /** Build with Go when no binary is found; off only for a dry look-up. */
   build?: boolean;
   log?: (line: string) => void;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
-  const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  return dirs.map((dir) => path.join(dir, command)).find(isExecutable);
-}
-
-/** Where project-local tools live; CI points this at a cache that outlives a clone. */
-export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.LEADGATE_TOOLS_DIR ?? path.join(projectRoot(), '.tools'));
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.once('error', reject);
-    child.once('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}`)),
-    );
-  });
-}
-
-async function buildWithGo(go: string, binDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void) {
-  mkdirSync(binDir, { recursive: true });
-  log(`Building the Temporal CLI from source (${TEMPORAL_CLI_MODULE}) into ${binDir}; the first build takes a few minutes.`);
-  const started = Date.now();
-  await run(go, ['install', TEMPORAL_CLI_MODULE], { ...env, GOBIN: binDir, GOFLAGS: `${env.GOFLAGS ?? ''} -buildvcs=false`.trim() });
-  log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 
 /**
@@ -79,7 +40,7 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
 
   const go = findOnPath('go', env);
   if (go && options.build !== false) {
-    await buildWithGo(go, binDir, env, log);
+    await goInstall(go, [TEMPORAL_CLI_MODULE], binDir, env, log);
     return { kind: 'binary', path: local, source: 'project build' };
   }
   log(

@@ -2,7 +2,16 @@ import path from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
 import { projectRoot } from '../platform/project-root';
 
-/** How the lead workflows are bundled: the same for the production prebuild, tests and the benchmark. */
-export function leadBundleOptions(): Pick<BundleOptions, 'workflowsPath'> {
-  return { workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts') };
+/**
+ * How the lead workflows are bundled: the same for the production prebuild,
+ * tests and the benchmark. The SDK evaluates a bundle's modules afresh for every
+ * workflow it creates or replays, except preloaded ones, which every workflow
+ * shares deep-frozen: the domain core is pure and stateless, so each lead pays
+ * for its own workflow code only.
+ */
+export function leadBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'preloadModules'> {
+  return {
+    workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'),
+    preloadModules: [path.join(projectRoot(), 'domain', 'core')],
+  };
 }

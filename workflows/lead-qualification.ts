@@ -22,6 +22,7 @@ import type { createActivities } from '../activities';
 import {
   actionRefusal,
   addEngagement,
+  sharedRuleset,
   parseCommercial,
   parseDiscovery,
   parseDisqualify,
@@ -495,7 +496,7 @@ class LeadRun {
   /** The active ruleset; if it does not validate, the version this lead already carries. */
   private async loadRuleset(): Promise<void> {
     const loaded = await this.db.loadRuleset({ keepVersion: this.s.ruleset?.version ?? null });
-    this.s.ruleset = loaded;
+    this.s.ruleset = { version: loaded.version, ruleset: sharedRuleset(loaded.ruleset) };
     this.s.view.rulesetVersion = loaded.version;
   }
 

@@ -1,4 +1,4 @@
-import { emptyTally, tallyEngagements, type EngagementTally } from '../domain/engagement';
+import { emptyTally, sharedRuleset, tallyEngagements, type EngagementTally } from '../domain/core';
 import type { OutcomeInput } from '../domain/outcome';
 import type { Ruleset } from '../domain/ruleset';
 import type { EngagementEvent, LeadIntake } from '../domain/schemas';
@@ -34,7 +34,13 @@ export type CarriedState = LeadState | (Omit<LeadState, 'engagement' | 'engageme
 
 /** A carried state from any version of the workflow, in today's shape. */
 export function resumeState(carried: CarriedState): LeadState {
-  if (!('engagements' in carried)) return carried;
+  const state = 'engagements' in carried ? fromEngagementList(carried) : carried;
+  // The carried ruleset is this lead's own copy: swap it for the one every lead shares.
+  if (state.ruleset) state.ruleset = { version: state.ruleset.version, ruleset: sharedRuleset(state.ruleset.ruleset) };
+  return state;
+}
+
+function fromEngagementList(carried: Extract<CarriedState, { engagements: EngagementEvent[] }>): LeadState {
   const { engagements, ...rest } = carried;
   return { ...rest, engagement: tallyEngagements(engagements), engagementsSeen: engagements.length };
 }

@@ -7,7 +7,13 @@ import { asRep, closeHarness, createHarness, routedLead, withWorker, type Harnes
 /**
  * A lead flooded with engagement signals and resubmissions keeps a bounded
  * state: every run's history stays under its continue-as-new limit, what one
- * run carries to the next stays small, and the lead still answers its rep.
+ * run carries to the next stays small, every signal is written exactly once, and
+ * the lead still answers its rep.
+ *
+ * The flood comes in bursts of 100 sent at once. Temporal refuses a hand-over
+ * to a new run while signals keep arriving during the task that asks for it
+ * (temporalio/temporal#1289), so a stream with no gap at all grows one run until
+ * it pauses; the API's per-lead engagement limit keeps real traffic far below that.
  */
 let h: Harness;
 beforeAll(async () => {
@@ -18,9 +24,15 @@ afterAll(() => closeHarness(h));
 const MAX_HISTORY_EVENTS = 2_000;
 const CARRIED_INPUT_LIMIT = 64 * 1024;
 
-async function inBatches(count: number, width: number, send: (i: number) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < count; start += width) {
-    await Promise.all(Array.from({ length: Math.min(width, count - start) }, (_, k) => send(start + k)));
+const BURST = 100;
+
+/** Sends `count` messages in bursts of BURST, `width` at a time; after each burst, one query round trip. */
+async function inBursts(count: number, width: number, send: (i: number) => Promise<unknown>, between: () => Promise<unknown>): Promise<void> {
+  for (let burst = 0; burst < count; burst += BURST) {
+    for (let start = burst; start < Math.min(burst + BURST, count); start += width) {
+      await Promise.all(Array.from({ length: Math.min(width, count - start, burst + BURST - start) }, (_, k) => send(start + k)));
+    }
+    await between();
   }
 }
 
@@ -34,8 +46,9 @@ it('stays bounded under 5,000 engagement signals and 500 resubmissions, and stil
   await withWorker(h, 'flood', async ({ taskQueue }) => {
     const { leadId, view, handle, intake } = await routedLead(h, taskQueue);
     const types = ['page_view', 'newsletter_click', 'downloaded', 'replied'] as const;
-    await inBatches(5_000, 10, (i) => handle.signal(recordEngagementSignal, { type: types[i % types.length]!, detail: `Asset ${i}` }));
-    await inBatches(500, 10, (i) => submitLead(h.env.client, taskQueue, { ...intake, message: `Follow-up ${i}: SOC 2 audit moved up, need log coverage` }));
+    const settle = () => handle.query(getLeadStateQuery);
+    await inBursts(5_000, 20, (i) => handle.signal(recordEngagementSignal, { type: types[i % types.length]!, detail: `Asset ${i}` }), settle);
+    await inBursts(500, 20, (i) => submitLead(h.env.client, taskQueue, { ...intake, message: `Follow-up ${i}: SOC 2 audit moved up, need log coverage` }), settle);
 
     const answer = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: qualifyingDiscovery() }] });
     expect(answer).toMatchObject({ leadId, stage: 'outcome', outcome: 'qualified' });
@@ -55,8 +68,8 @@ it('stays bounded under 5,000 engagement signals and 500 resubmissions, and stil
     for (const run of runs) {
       const history = await h.env.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
       const events = history.events ?? [];
-      // A task that lands while the run hands over may add a few events past the limit; never a second limit's worth.
-      expect(events.length).toBeLessThan(MAX_HISTORY_EVENTS * 1.5);
+      // Signals that land while the run hands over add to it: at most about a burst's worth (each signal and its task).
+      expect(events.length).toBeLessThan(MAX_HISTORY_EVENTS + 4 * BURST);
       const input = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
       const bytes = input.reduce((n, p) => n + (p.data?.length ?? 0), 0);
       expect(bytes).toBeLessThan(CARRIED_INPUT_LIMIT);
