@@ -172,8 +172,12 @@ describe('after Temporal no longer holds the closed run', () => {
     );
   }, FORGETTING_MS);
 
-  it('reopens on a manager request the same way', async () => {
-    const { leadId } = await closedAndForgotten('vendor_pitch');
+  it('reopens on a manager request the same way; an import of the lead starts nothing', async () => {
+    const { leadId, intake } = await closedAndForgotten('vendor_pitch');
+    const csv = `companyName,domain,contact.name,contact.email,contact.title,primaryInterest\nReturning Co,${intake.domain},Jordan Lee,${intake.contact.email},CISO,monitoring\n`;
+    const imported = await request(h.app).post('/v1/leads/import').set(bearer(h.keys.intake)).set('Content-Type', 'text/csv').send(csv);
+    expect(imported.body.rows).toEqual([expect.objectContaining({ status: 'duplicate', leadId })]);
+    await expect(h.env.client.workflow.getHandle(leadId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     const before = { events: await eventKeys(leadId), outcome: { cycle: 0, status: 'unqualified' } };
     const res = await request(h.app).post(`/v1/leads/${leadId}/reopen`).set(bearer(h.keys.manager));
     expect(res.status).toBe(202);
