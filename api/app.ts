@@ -15,6 +15,11 @@ import { openApiRouter } from './openapi';
 import { problem, problemHandler } from './problem';
 import { reportsRouter } from './reports';
 import { rulesRouter } from './rules';
+import { consoleRouter } from './console';
+import { leadIntakeRouter } from './lead-intake';
+import { peopleRouter } from './people';
+import { rulesPublishRouter } from './rules-publish';
+import { sessionRouter } from './session';
 
 export interface AppDeps {
   temporal: Client;
@@ -42,6 +47,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use(metricsRouter(metrics));
   app.use(openApiRouter());
+  app.use(consoleRouter(deps.config.CONSOLE_DIR, { https: deps.config.SESSION_COOKIE_SECURE }));
+  // Signing in is the one /v1 call made without credentials.
+  app.use(sessionRouter(routerDeps));
 
   // Every /v1 route: a valid key first (before any body is read), then JSON bodies within the limit.
   app.use('/v1', authenticate(deps.pool));
@@ -51,6 +59,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(leadActionsRouter(routerDeps));
   app.use(reportsRouter(routerDeps));
   app.use(rulesRouter(routerDeps));
+  app.use(rulesPublishRouter(routerDeps));
+  app.use(peopleRouter(routerDeps));
+  app.use(leadIntakeRouter(routerDeps));
 
   app.use((req, _res, next) => next(problem(404, `No resource at ${req.method} ${req.path}.`)));
   app.use(problemHandler(deps.log));

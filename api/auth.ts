@@ -1,5 +1,5 @@
 /**
- * `Authorization: Bearer <api key>` on every /v1 route. 401 when the key is
+ * `Authorization: Bearer <api key>` (or a console session cookie) on every /v1 route. 401 when the key is
  * missing, malformed, unknown or revoked (the same answer for all four, so a
  * caller learns nothing about which keys exist); 403 when the key's role may
  * not call the route.
@@ -9,12 +9,18 @@ import type { Pool } from 'pg';
 import { LEAD_ACTIONS, type LeadActionName } from '../domain/actions';
 import { authenticateKey, type ApiRole, type Principal } from '../db/api-keys';
 import { problem } from './problem';
+import { authenticateSession, cookieValue, SESSION_COOKIE } from './session-auth';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="leadgate"' };
 
 export function authenticate(pool: Pool): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization');
+    // People in the console carry a session cookie; machines send a key.
+    if (!header && cookieValue(req, SESSION_COOKIE) !== undefined) {
+      await authenticateSession(pool, req);
+      return next();
+    }
     if (!header) throw problem(401, 'Send an API key: Authorization: Bearer <key>.', {}, CHALLENGE);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw problem(401, 'The Authorization header must read "Bearer <key>".', {}, CHALLENGE);

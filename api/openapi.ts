@@ -17,6 +17,7 @@ import {
 import { LEAD_ACTIONS } from '../domain/actions';
 import { LeadViewSchema } from '../domain/lead-view';
 import type { ApiRole } from '../db/api-keys';
+import { CONSOLE_COMPONENTS, CONSOLE_OPERATIONS } from './console-openapi';
 import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_COLUMNS } from './lead-import';
 import {
   ActiveRulesetSchema,
@@ -56,11 +57,12 @@ const COMPONENTS = {
   SimulateRequest: SimulateRequestSchema,
   SimulationResponse: SimulationResponseSchema,
   Problem: ProblemSchema,
+  ...CONSOLE_COMPONENTS,
 } satisfies Record<string, z.ZodType>;
 type ComponentName = keyof typeof COMPONENTS;
 
-interface Operation {
-  method: 'get' | 'post';
+export interface Operation {
+  method: 'get' | 'post' | 'delete';
   path: string;
   summary: string;
   description?: string;
@@ -68,6 +70,7 @@ interface Operation {
   body?: ComponentName | 'csv';
   query?: z.ZodObject;
   pathId?: boolean;
+  pathParams?: Array<{ name: string; description: string }>;
   headers?: Array<{ name: string; description: string }>;
   ok: { status: number; schema?: ComponentName; description: string; contentType?: string };
   errors: number[];
@@ -164,6 +167,7 @@ export const OPERATIONS: Operation[] = [
     ok: { status: 200, schema: 'SimulationResponse', description: 'Before and after per lead, with totals' },
     errors: [400, 401, 403, 413, 415, 422],
   },
+  ...CONSOLE_OPERATIONS,
   { method: 'get', path: '/healthz', summary: 'The process answers', ok: { status: 200, description: 'Alive' }, errors: [] },
   { method: 'get', path: '/readyz', summary: 'Temporal, PostgreSQL and the schema are usable', ok: { status: 200, description: 'Ready (503 when not)' }, errors: [] },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', ok: { status: 200, description: 'Text exposition format', contentType: 'text/plain' }, errors: [] },
@@ -194,6 +198,7 @@ function queryParameters(schema: z.ZodObject) {
 function operationObject(op: Operation) {
   const parameters: unknown[] = [];
   if (op.pathId) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'Lead id' });
+  for (const p of op.pathParams ?? []) parameters.push({ name: p.name, in: 'path', required: true, schema: { type: 'string' }, description: p.description });
   if (op.query) parameters.push(...queryParameters(op.query));
   for (const h of op.headers ?? []) parameters.push({ name: h.name, in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: h.description });
   const responses: Record<string, unknown> = {

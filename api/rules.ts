@@ -4,7 +4,7 @@
  * own decisions run over leads from the read model, nothing is written.
  */
 import { Router } from 'express';
-import { parseRuleset, RulesetError, simulate, type RecordedLead } from '../domain';
+import { parseRuleset, RulesetError, simulate, type RecordedLead, type Ruleset } from '../domain';
 import { pastLeads } from '../db/lead-queries';
 import { activeRuleset } from '../db/rulesets';
 import { requireRole } from './auth';
@@ -23,13 +23,7 @@ export function rulesRouter(deps: RouterDeps): Router {
 
   router.post('/v1/rules/simulate', requireRole('manager'), async (req, res) => {
     const body = jsonBody(req, SimulateRequestEnvelopeSchema);
-    let candidate;
-    try {
-      candidate = parseRuleset(body.ruleset);
-    } catch (error) {
-      if (!(error instanceof RulesetError)) throw error;
-      throw invalid('The candidate ruleset is not valid.', error.issues.map((i) => ({ field: i.path === '(root)' ? 'ruleset' : `ruleset.${i.path}`, message: i.message })));
-    }
+    const candidate = candidateRuleset(body.ruleset);
     const ids = body.leads.ids ? [...new Set(body.leads.ids)] : null;
     const selection = ids ? { ids } : { from: body.leads.from!, to: body.leads.to!, limit: body.leads.limit ?? MAX_SIMULATION_LEADS };
     const [{ leads, truncated }, active] = await Promise.all([pastLeads(deps.pool, selection), activeRuleset(deps.pool)]);
@@ -48,4 +42,14 @@ export function rulesRouter(deps: RouterDeps): Router {
   });
 
   return router;
+}
+
+/** The domain's own check of a ruleset sent in a body; its errors name paths under `ruleset`. */
+export function candidateRuleset(raw: unknown): Ruleset {
+  try {
+    return parseRuleset(raw);
+  } catch (error) {
+    if (!(error instanceof RulesetError)) throw error;
+    throw invalid('The candidate ruleset is not valid.', error.issues.map((i) => ({ field: i.path === '(root)' ? 'ruleset' : `ruleset.${i.path}`, message: i.message })));
+  }
 }

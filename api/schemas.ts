@@ -12,6 +12,7 @@ import {
   RulesetSchema,
   StageSchema,
   TeamSchema,
+  UrgencySchema,
 } from '../domain';
 
 const isoDateTime = z.iso.datetime({ offset: true, message: 'Use an ISO date-time with offset, e.g. 2026-03-31T09:00:00Z' });
@@ -55,6 +56,8 @@ export const LeadListQuerySchema = z.strictObject({
   rulesetVersion: z.string().min(1).max(100).optional(),
   createdFrom: isoDateTime.optional(),
   createdTo: isoDateTime.optional(),
+  /** true: leads escalated for a missed first response, or awaiting discovery past their SLA now. */
+  slaBreached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(500).optional(),
 });
@@ -70,6 +73,8 @@ export const LeadSummarySchema = z.object({
   team: TeamSchema.nullable(),
   owner: z.string().nullable(),
   escalated: z.boolean(),
+  /** How fast the first response is due (from the route); null before routing. */
+  urgency: UrgencySchema.nullable(),
   slaDueAt: isoDateTime.nullable(),
   scoreTotal: z.number().nullable(),
   outcome: OutcomeStatusSchema.nullable(),

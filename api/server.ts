@@ -8,6 +8,7 @@ import { seedDemoKeys } from '../db/api-keys';
 import { createApp } from './app';
 import { startIntakeRelay } from './intake';
 import { createMetrics } from './metrics';
+import { announceDemoLogins } from './session';
 
 export interface RunningApi {
   url: string;
@@ -19,6 +20,7 @@ export async function startApi(config: Config, deps: { address: string; pool: Po
   const connection = await Connection.connect({ address: deps.address });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   if (config.SEED_DEMO_DATA) await announceDemoKeys(deps.pool, deps.log);
+  if (config.SEED_DEMO_DATA) await announceDemoLogins(deps.pool, config.PASSWORD_HASH_COST);
   const metrics = createMetrics({ pool: deps.pool, defaultMetrics: true });
   const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics });
   // Intakes kept during a Temporal outage are handed over from here: the API wrote them and holds the Temporal client.

@@ -59,6 +59,17 @@ export const ConfigSchema = z.object({
   NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   /** Where notifications are POSTed; unset, they are delivered to the log. */
   NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Console sign-in: how long a session lives, whether its cookie is Secure (set true behind HTTPS). */
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(1).default(8 * 3600),
+  SESSION_COOKIE_SECURE: booleanFlag.default(false),
+  /** Failed sign-ins per email before a lock; the lock starts at LOGIN_LOCK_SECONDS and doubles per further failure. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(30),
+  LOGIN_MAX_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** bcrypt cost factor for console passwords (each +1 doubles the work). */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(11),
+  /** The built console (`npm run build`), served at /app. */
+  CONSOLE_DIR: z.string().min(1).default('web/dist'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

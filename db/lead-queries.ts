@@ -3,7 +3,7 @@
  * leads) and the findings reps submitted.
  */
 import type { Pool } from 'pg';
-import type { CommercialFindings, Discovery, EngagementEvent, LeadIntake, Lifecycle, OutcomeStatus, ScopeFindings, Stage, Team } from '../domain';
+import type { CommercialFindings, Discovery, EngagementEvent, LeadIntake, Lifecycle, OutcomeStatus, ScopeFindings, Stage, Team, Urgency } from '../domain';
 import type { LeadEvent, LeadView } from '../domain/lead-view';
 
 export interface LeadRow {
@@ -56,6 +56,7 @@ export interface LeadFilters {
   rulesetVersion?: string;
   createdFrom?: string;
   createdTo?: string;
+  slaBreached?: boolean;
 }
 
 /** Keyset position: the last lead of the previous page, in (created_at, lead_id) order. */
@@ -75,6 +76,7 @@ export interface LeadSummary {
   team: Team | null;
   owner: string | null;
   escalated: boolean;
+  urgency: Urgency | null;
   slaDueAt: string | null;
   scoreTotal: number | null;
   outcome: OutcomeStatus | null;
@@ -102,6 +104,7 @@ export async function listLeads(pool: Pool, filters: LeadFilters, limit: number,
   if (filters.rulesetVersion) add('ruleset_version = ?', filters.rulesetVersion);
   if (filters.createdFrom) add('created_at >= ?::timestamptz', filters.createdFrom);
   if (filters.createdTo) add('created_at < ?::timestamptz', filters.createdTo);
+  if (filters.slaBreached !== undefined) add(`(escalated OR (stage = 'awaiting_discovery' AND sla_due_at < now())) = ?`, filters.slaBreached);
   if (after) {
     params.push(after.createdAt, after.leadId);
     where.push(`(created_at, lead_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
@@ -109,7 +112,7 @@ export async function listLeads(pool: Pool, filters: LeadFilters, limit: number,
   params.push(limit + 1);
   const { rows } = await pool.query(
     `SELECT lead_id, company_name, company_domain, source, primary_interest, stage, lifecycle, team, owner_rep_id, escalated,
-            sla_due_at, score_total, outcome_status, ruleset_version, created_at, updated_at, ${CREATED_AT_TEXT} AS created_key
+            route->>'urgency' AS urgency, sla_due_at, score_total, outcome_status, ruleset_version, created_at, updated_at, ${CREATED_AT_TEXT} AS created_key
      FROM leads ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY created_at, lead_id LIMIT $${params.length}`,
     params,
@@ -128,6 +131,7 @@ export async function listLeads(pool: Pool, filters: LeadFilters, limit: number,
       team: r.team,
       owner: r.owner_rep_id,
       escalated: r.escalated,
+      urgency: r.urgency,
       slaDueAt: r.sla_due_at ? (r.sla_due_at as Date).toISOString() : null,
       scoreTotal: r.score_total,
       outcome: r.outcome_status,

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { defaultRuleset, parseRuleset, rulesetVersion, type Ruleset } from '../domain';
 import { inTransaction } from './tx';
 
@@ -8,23 +8,59 @@ export interface StoredRuleset {
 }
 
 /**
- * Stores a ruleset under its content-derived version (idempotent) and optionally
- * makes it the active one. It is validated first: a ruleset that does not parse
- * is never stored, so it can never become active through here.
+ * Stores a ruleset under its content-derived version (idempotent), optionally as
+ * the active one. It is validated first, and the stored content again on
+ * activation: a ruleset that does not parse never becomes active through here.
  */
-export async function saveRuleset(pool: Pool, ruleset: Ruleset, options: { activate?: boolean } = {}): Promise<string> {
+async function store(client: PoolClient, ruleset: Ruleset, activate: boolean): Promise<string> {
   const valid = parseRuleset(ruleset);
   const version = rulesetVersion(valid);
-  await inTransaction(pool, async (client) => {
-    await client.query('INSERT INTO rulesets (version, content) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING', [version, JSON.stringify(valid)]);
-    if (!options.activate) return;
-    // The stored content is what runs will load: check that, not the caller's copy.
-    const { rows } = await client.query<{ content: unknown }>('SELECT content FROM rulesets WHERE version = $1 FOR UPDATE', [version]);
-    parseRuleset(rows[0]?.content);
-    await client.query('UPDATE rulesets SET active = false WHERE active AND version <> $1', [version]);
-    await client.query('UPDATE rulesets SET active = true WHERE version = $1', [version]);
-  });
+  await client.query('INSERT INTO rulesets (version, content) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING', [version, JSON.stringify(valid)]);
+  if (!activate) return version;
+  // The stored content is what runs will load: check that, not the caller's copy.
+  const { rows } = await client.query<{ content: unknown }>('SELECT content FROM rulesets WHERE version = $1 FOR UPDATE', [version]);
+  parseRuleset(rows[0]?.content);
+  await client.query('UPDATE rulesets SET active = false WHERE active AND version <> $1', [version]);
+  await client.query('UPDATE rulesets SET active = true WHERE version = $1', [version]);
   return version;
+}
+
+/** Stores a ruleset (see `store`) and optionally makes it the active one. */
+export function saveRuleset(pool: Pool, ruleset: Ruleset, options: { activate?: boolean } = {}): Promise<string> {
+  return inTransaction(pool, (client) => store(client, ruleset, options.activate ?? false));
+}
+
+export interface Publication {
+  version: string;
+  /** The key id, or `session:<userId>` for a person signed in to the console. */
+  publishedBy: string;
+  publishedAt: string;
+}
+
+/**
+ * Makes a ruleset the active one and records who published it, in one
+ * transaction. Runs already going keep the version they loaded; new cycles load this one.
+ */
+export function publishRuleset(pool: Pool, ruleset: Ruleset, publishedBy: string): Promise<Publication> {
+  return inTransaction(pool, async (client) => {
+    const version = await store(client, ruleset, true);
+    const { rows } = await client.query<{ published_at: Date }>(
+      'INSERT INTO ruleset_publications (version, published_by) VALUES ($1, $2) RETURNING published_at',
+      [version, publishedBy],
+    );
+    return { version, publishedBy, publishedAt: rows[0]!.published_at.toISOString() };
+  });
+}
+
+/** The most recent publications, newest first; a console login is also named by its email. */
+export async function listPublications(pool: Pool, limit = 20): Promise<Array<Publication & { publisherEmail: string | null }>> {
+  const { rows } = await pool.query<{ version: string; published_by: string; published_at: Date; email: string | null }>(
+    `SELECT p.version, p.published_by, p.published_at, u.email
+     FROM ruleset_publications p LEFT JOIN users u ON p.published_by = 'session:' || u.user_id
+     ORDER BY p.published_at DESC, p.id DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({ version: r.version, publishedBy: r.published_by, publishedAt: r.published_at.toISOString(), publisherEmail: r.email }));
 }
 
 /** A stored version; throws RulesetError when its content no longer validates. */

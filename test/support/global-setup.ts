@@ -8,11 +8,11 @@ import { startEmbeddedPostgres } from '../../platform/embedded-postgres';
 import { freePort } from '../../platform/ports';
 import { resolveTemporalCli } from '../../platform/temporal-cli';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server';
-import { publishTestServices } from './services';
+import { publishTestServices, type TestServices } from './services';
 
 type Stop = () => Promise<void>;
-const stops: Stop[] = [];
-(globalThis as { __leadgateStops?: Stop[] }).__leadgateStops = stops;
+// One list for every project's setup (integration, browser), stopped by the teardown.
+const stops: Stop[] = ((globalThis as { __leadgateStops?: Stop[] }).__leadgateStops ??= []);
 
 async function startTemporal(): Promise<string> {
   if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
@@ -22,14 +22,14 @@ async function startTemporal(): Promise<string> {
   return server.address;
 }
 
-async function startPostgres(): Promise<string> {
+async function startPostgres(database: string): Promise<string> {
   if (process.env.DATABASE_URL) {
-    const db = await createFreshDatabase(process.env.DATABASE_URL, 'leadgate_test');
+    const db = await createFreshDatabase(process.env.DATABASE_URL, database);
     stops.push(db.drop);
     return db.url;
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'leadgate-test-pg-'));
-  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'leadgate_test', fast: true });
+  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database, fast: true });
   stops.push(async () => {
     await pg.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -37,10 +37,15 @@ async function startPostgres(): Promise<string> {
   return pg.url;
 }
 
-export default async function globalSetup(): Promise<void> {
-  const [temporalAddress, databaseUrl] = await Promise.all([startTemporal(), startPostgres()]);
+/** A Temporal dev server and a migrated, empty PostgreSQL database of their own, stopped by the global teardown. */
+export async function startTestServices(database: string): Promise<TestServices> {
+  const [temporalAddress, databaseUrl] = await Promise.all([startTemporal(), startPostgres(database)]);
   const pool = createPool(databaseUrl, 2);
   await migrate(pool);
   await pool.end();
-  publishTestServices({ temporalAddress, databaseUrl });
+  return { temporalAddress, databaseUrl };
+}
+
+export default async function globalSetup(): Promise<void> {
+  publishTestServices(await startTestServices('leadgate_test'));
 }
