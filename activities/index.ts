@@ -3,7 +3,7 @@
  * writes are keyed (lead + event sequence, lead + cycle, message key), so a
  * retried attempt writes nothing twice.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log, metricMeter } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { RulesetError } from '../domain';
 import { insertLead, insertOutcome, updateLead, type RecordLeadInput, type RecordOutcomeInput, type RecordStageInput } from '../db/leads';
@@ -17,20 +17,50 @@ export interface ActivityDeps {
   pinnedRulesetVersion?: string;
 }
 
+export interface LoadRulesetInput {
+  /** The version the lead already carries: what it keeps when the active ruleset does not validate. */
+  keepVersion?: string | null;
+}
+
+/** A stored version that validates, else null. */
+async function validStored(pool: Pool, version: string): Promise<StoredRuleset | null> {
+  try {
+    return await findRuleset(pool, version);
+  } catch (error) {
+    if (error instanceof RulesetError) return null;
+    throw error;
+  }
+}
+
+/**
+ * A configuration mistake never kills a lead: a broken active (or pinned)
+ * ruleset makes the lead keep the version it carries, or wait with retries
+ * until someone fixes the ruleset. Every such load is counted and logged
+ * (versions only, no lead data).
+ */
+async function loadRuleset(pool: Pool, pinned: string | undefined, input: LoadRulesetInput): Promise<StoredRuleset> {
+  let problem: string;
+  try {
+    const loaded = pinned ? await findRuleset(pool, pinned) : await activeRuleset(pool);
+    if (loaded) return loaded;
+    problem = 'pinned ruleset is not stored';
+  } catch (error) {
+    if (!(error instanceof RulesetError)) throw error;
+    problem = pinned ? 'pinned ruleset does not validate' : 'active ruleset does not validate';
+  }
+  const kept = input.keepVersion ? await validStored(pool, input.keepVersion) : null;
+  metricMeter
+    .createCounter('leadgate_ruleset_load_fallbacks', 'loads', 'Ruleset loads that found no valid active (or pinned) ruleset, by what the lead did instead')
+    .add(1, { fallback: kept ? 'kept_version' : 'retry' });
+  log.warn('no valid ruleset to load', { problem, pinned: pinned ?? null, keptVersion: kept?.version ?? null });
+  if (kept) return kept;
+  // Retryable on purpose: the lead waits, with backoff, until a valid ruleset is active again.
+  throw ApplicationFailure.retryable(`No valid ruleset to load (${problem}) and the lead carries none; retrying`, 'RulesetUnavailable');
+}
+
 export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
   return {
-    async loadRuleset(_input: { keepVersion?: string | null } = {}): Promise<StoredRuleset> {
-      try {
-        if (!pinnedRulesetVersion) return await activeRuleset(pool);
-        const pinned = await findRuleset(pool, pinnedRulesetVersion);
-        if (!pinned) throw ApplicationFailure.nonRetryable(`Ruleset ${pinnedRulesetVersion} is not stored`, 'InvalidRuleset');
-        return pinned;
-      } catch (error) {
-        // A stored ruleset that no longer validates will not fix itself on retry.
-        if (error instanceof RulesetError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidRuleset');
-        throw error;
-      }
-    },
+    loadRuleset: (input: LoadRulesetInput = {}) => loadRuleset(pool, pinnedRulesetVersion, input),
     recordLead: (input: RecordLeadInput) => insertLead(pool, input),
     recordStage: (input: RecordStageInput) => updateLead(pool, input),
     assignRep: (input: AssignRepInput) => assignRep(pool, input),

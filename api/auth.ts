@@ -6,6 +6,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
+import { LEAD_ACTIONS, type LeadActionName } from '../domain/actions';
 import { authenticateKey, type ApiRole, type Principal } from '../db/api-keys';
 import { problem } from './problem';
 import { authenticateSession, cookieValue, SESSION_COOKIE } from './session-auth';
@@ -42,6 +43,18 @@ export function requireRole(...roles: ApiRole[]): RequestHandler {
     const principal = principalOf(req);
     if (!roles.includes(principal.role)) {
       throw problem(403, `This action needs a ${roles.join(' or ')} key; this key's role is ${principal.role}.`);
+    }
+    next();
+  };
+}
+
+/** The role guard of a lead action route: the roles come from the lead actions table, as the workflow's validators read them. */
+export function requireActionRole(action: LeadActionName): RequestHandler {
+  const { roles } = LEAD_ACTIONS[action];
+  return (req, _res, next) => {
+    const principal = principalOf(req);
+    if (!(roles as readonly ApiRole[]).includes(principal.role)) {
+      throw problem(403, `This action needs a ${roles.join(' or ')} key; this key's role is ${principal.role}.`, { reason: 'forbidden_role' });
     }
     next();
   };

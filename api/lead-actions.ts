@@ -2,10 +2,12 @@
  * What reps and managers do to a lead: discovery, scope and commercial findings
  * and disqualification go through the workflow's Updates (a synchronous answer:
  * 200 with the new state, or why not); engagement and re-engagement are signals
- * (202). Everything is checked here first — body, lead, owner, closed lead — so
+ * (202); a manager's reopen starts a new cycle (202). Everything is checked here
+ * first — body, then role, owner and stage from the one lead actions table — so
  * bad input never reaches Temporal; the workflow's validator has the last word.
  */
 import { Router, type Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import {
   CommercialSchema,
@@ -13,8 +15,8 @@ import {
   DisqualifySchema,
   EngagementEventSchema,
   ScopeSchema,
-  type Stage,
 } from '../domain';
+import { actionRefusal, LEAD_ACTIONS, type ActionRefusal, type LeadActionName } from '../domain/actions';
 import type { LeadView } from '../domain/lead-view';
 import { recordFinding, type FindingKind } from '../db/lead-queries';
 import {
@@ -27,12 +29,14 @@ import {
   type LeadSummary,
   type RepCommand,
 } from '../workflows/messages';
-import { actorOf, assertCanActOn, principalOf, requireRole } from './auth';
-import { leadHandle, queryLeadState } from './lead-client';
+import { actorOf, principalOf, requireActionRole } from './auth';
+import { findLeadRecord } from '../db/intake';
+import { reopenLead } from './intake';
+import { leadHandle, newSubmission, queryLeadState } from './lead-client';
 import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
 import { HttpProblem, problem } from './problem';
-import { ReengageSchema } from './schemas';
+import { ReengageSchema, ReopenSchema } from './schemas';
 import { isWorkflowNotFound, unavailable, updateRejection, type RejectionReason } from './temporal-errors';
 import { jsonBody, optionalJsonBody } from './validate';
 
@@ -42,18 +46,17 @@ const UPDATE_DEADLINE_MS = 30_000;
 type UpdateDef = typeof submitDiscoveryUpdate | typeof submitScopeUpdate | typeof submitCommercialUpdate | typeof disqualifyUpdate;
 
 interface RepAction {
-  path: string;
-  action: string;
+  action: 'discovery' | 'scope' | 'commercial' | 'disqualify';
   schema: z.ZodType;
   update: UpdateDef;
   finding?: FindingKind;
 }
 
 const REP_ACTIONS: RepAction[] = [
-  { path: 'discovery', action: 'submit discovery', schema: DiscoverySchema, update: submitDiscoveryUpdate, finding: 'discovery' },
-  { path: 'scope', action: 'submit scope findings', schema: ScopeSchema, update: submitScopeUpdate, finding: 'scope' },
-  { path: 'commercial', action: 'submit commercial findings', schema: CommercialSchema, update: submitCommercialUpdate, finding: 'commercial' },
-  { path: 'disqualify', action: 'disqualify it', schema: DisqualifySchema, update: disqualifyUpdate },
+  { action: 'discovery', schema: DiscoverySchema, update: submitDiscoveryUpdate, finding: 'discovery' },
+  { action: 'scope', schema: ScopeSchema, update: submitScopeUpdate, finding: 'scope' },
+  { action: 'commercial', schema: CommercialSchema, update: submitCommercialUpdate, finding: 'commercial' },
+  { action: 'disqualify', schema: DisqualifySchema, update: disqualifyUpdate },
 ];
 
 export function leadActionsRouter(deps: RouterDeps): Router {
@@ -64,35 +67,32 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     throw error;
   };
 
-  /** Runs the API's checks in order, counting each refusal. */
-  const precheck = async (req: Request, action: RepAction | { path: string; action: string }, body: () => unknown, needsStage?: Stage) => {
+  /** Runs the API's checks in order — body, then the lead actions table — counting each refusal. */
+  const precheck = async (req: Request, action: LeadActionName, body: () => unknown) => {
     let payload: unknown;
     try {
       payload = body();
     } catch (error) {
-      if (error instanceof HttpProblem && error.problem.status === 422) reject(action.path, 'invalid_payload', 'api', error);
+      if (error instanceof HttpProblem && error.problem.status === 422) reject(action, 'invalid_payload', 'api', error);
       throw error;
     }
     const leadId = leadIdParam(req);
     const principal = principalOf(req);
+    const actor = { role: principal.role, repId: principal.repId };
     let facts = await leadFacts(deps, leadId);
-    const refused = (f: LeadFacts) => (principal.role === 'rep' && f.owner !== principal.repId) || (needsStage !== undefined && f.stage !== needsStage);
+    let refusal = actionRefusal(action, facts, actor);
     // A closed lead stays closed; any other refusal is checked against the live workflow first.
-    if (facts.stage !== 'outcome' && refused(facts)) facts = await confirmLive(deps, facts);
-    if (principal.role !== 'intake') {
-      try {
-        assertCanActOn(principal, facts.owner, action.action);
-      } catch (error) {
-        reject(action.path, 'not_owner', 'api', error as HttpProblem);
-      }
+    if (refusal && facts.stage !== 'outcome') {
+      facts = await confirmLive(deps, facts);
+      refusal = actionRefusal(action, facts, actor);
     }
-    if (facts.stage === 'outcome') reject(action.path, 'wrong_stage', 'api', closed(facts));
+    if (refusal) reject(action, refusal.reason, 'api', refusalProblem(refusal, facts));
     return { leadId, facts, payload, principal };
   };
 
   for (const def of REP_ACTIONS) {
-    router.post(`/v1/leads/:id/${def.path}`, requireRole('rep', 'manager'), async (req, res) => {
-      const { leadId, facts, payload, principal } = await precheck(req, def, () => jsonBody(req, def.schema));
+    router.post(`/v1/leads/:id/${LEAD_ACTIONS[def.action].path}`, requireActionRole(def.action), async (req, res) => {
+      const { leadId, facts, payload, principal } = await precheck(req, def.action, () => jsonBody(req, def.schema));
       const command: RepCommand<unknown> = { actor: actorOf(principal), payload };
       let summary: LeadSummary;
       try {
@@ -101,9 +101,9 @@ export function leadActionsRouter(deps: RouterDeps): Router {
         );
       } catch (error) {
         const rejection = updateRejection(error);
-        if (rejection) return reject(def.path, rejection.reason, 'workflow', rejection.problem);
+        if (rejection) return reject(def.action, rejection.reason, 'workflow', rejection.problem);
         // The workflow closed between the read and the Update.
-        if (isWorkflowNotFound(error)) return reject(def.path, 'wrong_stage', 'workflow', closed(facts));
+        if (isWorkflowNotFound(error)) return reject(def.action, 'wrong_stage', 'workflow', closed(facts));
         throw unavailable(error) ?? error;
       }
       if (def.finding) {
@@ -112,28 +112,63 @@ export function leadActionsRouter(deps: RouterDeps): Router {
           req.log.warn({ err: error, leadId }, 'could not keep the findings for simulation'),
         );
       }
-      req.log.info({ leadId, action: def.path, stage: summary.stage, outcome: summary.outcome }, 'rep action applied');
+      req.log.info({ leadId, action: def.action, stage: summary.stage, outcome: summary.outcome }, 'rep action applied');
       res.json(await viewAfter(deps, summary, req));
     });
   }
 
-  router.post('/v1/leads/:id/engagement', requireRole('intake', 'rep', 'manager'), async (req, res) => {
-    const { leadId, facts, payload } = await precheck(req, { path: 'engagement', action: 'record engagement on it' }, () => jsonBody(req, EngagementEventSchema));
+  router.post('/v1/leads/:id/engagement', requireActionRole('engagement'), engagementRateLimit(deps), async (req, res) => {
+    const { leadId, facts, payload } = await precheck(req, 'engagement', () => jsonBody(req, EngagementEventSchema));
     await signal(deps, facts, () => leadHandle(deps.temporal, leadId).signal(recordEngagementSignal, payload as z.infer<typeof EngagementEventSchema>));
     res.status(202).json({ leadId, status: 'recorded' });
   });
 
-  router.post('/v1/leads/:id/reengage', requireRole('rep', 'manager'), async (req, res) => {
-    const { leadId, facts, principal } = await precheck(req, { path: 'reengage', action: 're-engage it' }, () => optionalJsonBody(req, ReengageSchema), 'nurture');
-    if (facts.stage !== 'nurture') {
-      reject('reengage', 'wrong_stage', 'api', problem(409, `Only a nurturing lead can be re-engaged; this lead is in stage ${facts.stage}.`, { reason: 'wrong_stage', stage: facts.stage }));
-    }
+  router.post('/v1/leads/:id/reengage', requireActionRole('reengage'), async (req, res) => {
+    const { leadId, facts, principal } = await precheck(req, 'reengage', () => optionalJsonBody(req, ReengageSchema));
     const requestedBy = principal.role === 'manager' ? 'manager' : `rep:${principal.repId}`;
     await signal(deps, facts, () => leadHandle(deps.temporal, leadId).signal(reengageNowSignal, { requestedBy }));
     res.status(202).json({ leadId, status: 'reengaging' });
   });
 
+  router.post('/v1/leads/:id/reopen', requireActionRole('reopen'), async (req, res) => {
+    const { leadId, payload } = await precheck(req, 'reopen', () => optionalJsonBody(req, ReopenSchema));
+    const lead = await findLeadRecord(deps.pool, leadId);
+    // Closed by the live workflow's word but not yet in the read model: there is nothing to continue from yet.
+    if (!lead || lead.stage !== 'outcome') throw problem(409, 'The lead is closing; retry in a moment.', { reason: 'wrong_stage' }, { 'Retry-After': '1' });
+    let started: boolean;
+    try {
+      started = await reopenLead(deps, lead, newSubmission(lead.intake), { reason: 'reopened_by_manager', actor: 'manager', note: (payload as { note?: string }).note ?? null });
+    } catch (error) {
+      throw unavailable(error) ?? error;
+    }
+    req.log.info({ leadId, started }, 'lead reopened by a manager');
+    res.status(202).location(`/v1/leads/${leadId}`).json({ leadId, status: started ? 'reopened' : 'duplicate' });
+  });
+
   return router;
+}
+
+/** Per lead, so one flooded lead never slows another; the workflow keeps a bounded summary of what gets through. */
+function engagementRateLimit(deps: RouterDeps) {
+  const limit = deps.config.ENGAGEMENT_RATE_LIMIT_PER_MINUTE;
+  return rateLimit({
+    windowMs: 60_000,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => `lead:${String(req.params.id)}`,
+    handler: (req, _res, next) => {
+      const resetAt = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime() ?? Date.now() + 60_000;
+      next(problem(429, `At most ${limit} engagement events a minute per lead; retry later.`, {}, { 'Retry-After': String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))) }));
+    },
+  });
+}
+
+/** 403 for the wrong role or another rep's lead, 409 for the wrong stage (a closed lead says so). */
+function refusalProblem(refusal: ActionRefusal, facts: LeadFacts): HttpProblem {
+  if (refusal.reason !== 'wrong_stage') return problem(403, refusal.message, { reason: refusal.reason });
+  if (facts.stage === 'outcome') return closed(facts);
+  return problem(409, refusal.message, { reason: 'wrong_stage', stage: refusal.stage, expectedStages: [...refusal.expected] });
 }
 
 /**

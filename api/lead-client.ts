@@ -27,9 +27,11 @@ export interface SubmittedLead {
 export interface SubmitOptions {
   leadId?: string;
   maxHistoryEvents?: number;
+  /** The submission as already written to the intake outbox (its id makes a second hand-over a no-op). */
+  submission?: InboundSubmission;
 }
 
-function newSubmission(intake: LeadIntake): InboundSubmission {
+export function newSubmission(intake: LeadIntake): InboundSubmission {
   return { submissionId: randomUUID(), receivedAt: new Date().toISOString(), intake };
 }
 
@@ -46,7 +48,7 @@ function startOptions(leadId: string, taskQueue: string, input: LeadWorkflowInpu
 
 export async function submitLead(temporal: Client, taskQueue: string, intake: LeadIntake, options: SubmitOptions = {}): Promise<SubmittedLead> {
   const leadId = options.leadId ?? leadIdFor(intake.contact.email, intake.domain);
-  const submission = newSubmission(intake);
+  const submission = options.submission ?? newSubmission(intake);
   const input: LeadWorkflowInput = { leadId, submission, ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}) };
   try {
     await temporal.workflow.signalWithStart(leadQualificationWorkflow, {
@@ -59,6 +61,38 @@ export async function submitLead(temporal: Client, taskQueue: string, intake: Le
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { leadId, reachedWorkflow: false };
     throw error;
   }
+}
+
+export type ReopenInput = NonNullable<LeadWorkflowInput['reopen']>;
+
+/**
+ * Opens a closed lead as a new cycle: a new run under the same workflow id,
+ * always started from the read model's cycle and event sequence (so it works
+ * the same whether Temporal still holds the closed run or retention removed
+ * it). Only a closed lead may get a new run: if one is running — a concurrent
+ * reopen won — this answers false and starts nothing.
+ */
+export async function startReopenedRun(
+  temporal: Client,
+  taskQueue: string,
+  input: { leadId: string; submission: InboundSubmission; reopen: ReopenInput },
+): Promise<boolean> {
+  try {
+    await temporal.workflow.start(leadQualificationWorkflow, {
+      ...startOptions(input.leadId, taskQueue, { leadId: input.leadId, submission: input.submission, reopen: input.reopen }),
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw error;
+  }
+}
+
+/** Hands a submission to the running lead (one that a concurrent reopen just started). */
+export async function signalSubmission(temporal: Client, leadId: string, submission: InboundSubmission): Promise<void> {
+  await leadHandle(temporal, leadId).signal(submitInboundSignal, submission);
 }
 
 export function leadHandle(temporal: Client, leadId: string) {

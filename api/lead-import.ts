@@ -7,7 +7,8 @@
  */
 import express, { Router, type Request } from 'express';
 import { parse } from 'csv-parse/sync';
-import { LeadIntakeSchema, type LeadIntake } from '../domain';
+import { leadIdFor, LeadIntakeSchema, type LeadIntake } from '../domain';
+import { findLeadRecord } from '../db/intake';
 import { requireRole } from './auth';
 import { startLeadIfNew } from './lead-client';
 import { intakeRateLimit, type RouterDeps } from './leads';
@@ -163,6 +164,12 @@ export function importRouter(deps: RouterDeps): Router {
         const { index, intake } = toStart[next++]!;
         const row = records[index]!.line;
         try {
+          // Known to the read model: even once Temporal no longer holds its closed run, an import never starts it over at cycle 0.
+          const known = await findLeadRecord(deps.pool, leadIdFor(intake.contact.email, intake.domain));
+          if (known) {
+            rows[index] = { row, status: 'duplicate', leadId: known.leadId, reason: 'This lead already exists' };
+            continue;
+          }
           const started = await deps.temporal.withDeadline(Date.now() + 10_000, () => startLeadIfNew(deps.temporal, deps.taskQueue, intake));
           rows[index] = started.started
             ? { row, status: 'accepted', leadId: started.leadId }

@@ -6,16 +6,15 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { canonicalJson, leadIdFor, LeadIntakeSchema, type LeadIntake } from '../domain';
-import { leadExists, listLeads, withIdempotencyKey } from '../db/lead-queries';
+import { canonicalJson, LeadIntakeSchema } from '../domain';
+import { listLeads } from '../db/lead-queries';
 import type { AppDeps } from './app';
 import { assertCanActOn, principalOf, requireRole } from './auth';
-import { submitLead } from './lead-client';
+import { submitIntake } from './intake';
 import { leadDetail } from './lead-store';
 import type { ApiMetrics } from './metrics';
 import { problem } from './problem';
 import { decodeCursor, encodeCursor, LeadIdSchema, LeadListQuerySchema, type IntakeStatus } from './schemas';
-import { unavailable } from './temporal-errors';
 import { jsonBody, query } from './validate';
 
 export type RouterDeps = AppDeps & { metrics: ApiMetrics };
@@ -53,26 +52,18 @@ export function leadsRouter(deps: RouterDeps): Router {
     if (header !== undefined && !IDEMPOTENCY_KEY.test(header)) {
       throw problem(400, 'Idempotency-Key must be 1-255 visible ASCII characters.', { errors: [{ field: 'Idempotency-Key', message: 'Invalid header value' }] });
     }
-    const leadId = leadIdFor(intake.contact.email, intake.domain);
-    let result: { leadId: string; status: IntakeStatus };
-    if (header === undefined) {
-      result = await intakeLead(deps, intake);
-    } else {
-      const principal = principalOf(req);
-      const outcome = await withIdempotencyKey(
-        deps.pool,
-        // Keys are the caller's own namespace: two tools choosing the same key never collide.
-        { key: `${principal.keyId}:${header}`, leadId, requestHash: createHash('sha256').update(canonicalJson(intake)).digest('hex') },
-        () => intakeLead(deps, intake),
-      );
-      if (outcome.replayed && !outcome.sameRequest) {
-        deps.metrics.intakeSubmissions.inc({ status: 'invalid' });
-        throw problem(422, 'This Idempotency-Key was already used with a different request body.', {
-          errors: [{ field: 'Idempotency-Key', message: 'Reused with a different body' }],
-        });
-      }
-      result = outcome.replayed ? { leadId: outcome.leadId, status: 'duplicate' } : outcome.value;
+    const idempotency = header === undefined
+      ? undefined
+      // Keys are the caller's own namespace: two tools choosing the same key never collide.
+      : { key: `${principalOf(req).keyId}:${header}`, requestHash: createHash('sha256').update(canonicalJson(intake)).digest('hex') };
+    const outcome = await submitIntake(deps, intake, idempotency);
+    if (outcome.replayed && !outcome.sameRequest) {
+      deps.metrics.intakeSubmissions.inc({ status: 'invalid' });
+      throw problem(422, 'This Idempotency-Key was already used with a different request body.', {
+        errors: [{ field: 'Idempotency-Key', message: 'Reused with a different body' }],
+      });
     }
+    const result: { leadId: string; status: IntakeStatus } = outcome.replayed ? { leadId: outcome.leadId, status: 'duplicate' } : { leadId: outcome.leadId, status: outcome.status };
     deps.metrics.intakeSubmissions.inc({ status: result.status });
     if (result.status === 'accepted') deps.metrics.leadsStarted.inc({ via: 'post' });
     req.log.info({ leadId: result.leadId, status: result.status }, 'lead submitted');
@@ -102,17 +93,4 @@ export function leadsRouter(deps: RouterDeps): Router {
   });
 
   return router;
-}
-
-/** Starts the lead or hands the submission to the one already running (signal-with-start); never a second workflow. */
-async function intakeLead(deps: RouterDeps, intake: LeadIntake): Promise<{ leadId: string; status: IntakeStatus }> {
-  const leadId = leadIdFor(intake.contact.email, intake.domain);
-  const known = await leadExists(deps.pool, leadId);
-  try {
-    const submitted = await deps.temporal.withDeadline(Date.now() + 10_000, () => submitLead(deps.temporal, deps.taskQueue, intake));
-    const status: IntakeStatus = !submitted.reachedWorkflow ? 'already_closed' : known ? 'resubmitted' : 'accepted';
-    return { leadId: submitted.leadId, status };
-  } catch (error) {
-    throw unavailable(error) ?? error;
-  }
 }

@@ -33,7 +33,7 @@ export function createMetrics(options: { pool: Pool; defaultMetrics?: boolean })
   });
   const intakeSubmissions = new Counter({
     name: 'leadgate_intake_submissions_total',
-    help: 'Accepted intake submissions by result: accepted (new lead), resubmitted, already_closed, duplicate, invalid.',
+    help: 'Intake submissions by result: accepted (new lead), duplicate, reopened, recorded, queued, invalid.',
     labelNames: ['status'] as const,
     registers: [registry],
   });

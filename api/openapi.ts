@@ -14,6 +14,7 @@ import {
   RulesetSchema,
   ScopeSchema,
 } from '../domain';
+import { LEAD_ACTIONS } from '../domain/actions';
 import { LeadViewSchema } from '../domain/lead-view';
 import type { ApiRole } from '../db/api-keys';
 import { CONSOLE_COMPONENTS, CONSOLE_OPERATIONS } from './console-openapi';
@@ -29,6 +30,7 @@ import {
   LeadSummarySchema,
   ProblemSchema,
   ReengageSchema,
+  ReopenSchema,
   SignalAcceptedSchema,
   SimulateRequestSchema,
   SimulationResponseSchema,
@@ -42,6 +44,7 @@ const COMPONENTS = {
   Disqualify: DisqualifySchema,
   EngagementEvent: EngagementEventSchema,
   Reengage: ReengageSchema,
+  Reopen: ReopenSchema,
   LeadView: LeadViewSchema,
   LeadAccepted: LeadAcceptedSchema,
   LeadSummary: LeadSummarySchema,
@@ -82,7 +85,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'Body larger than the limit',
   415: 'Wrong Content-Type',
   422: 'Invalid fields, listed in `errors`',
-  429: 'Intake rate limit reached; see Retry-After',
+  429: 'Rate limit reached (intake per key, engagement per lead); see Retry-After',
   503: 'Temporal or PostgreSQL not reachable, or the lead did not answer in time',
 };
 
@@ -93,7 +96,7 @@ const CSV_DESCRIPTION = `One lead per row. The header names the columns: ${Objec
 export const OPERATIONS: Operation[] = [
   {
     method: 'post', path: '/v1/leads', summary: 'Submit a lead', roles: ['intake', 'manager'], body: 'LeadIntake',
-    description: 'Validated, then handed to the lead\'s workflow at once. The same contact email and company domain, or the same `Idempotency-Key`, never starts a second workflow: the answer carries the same `leadId`.',
+    description: 'Validated, written to the database, then handed to the lead\'s workflow. The same contact email and company domain, or the same `Idempotency-Key`, never starts a second workflow: the answer carries the same `leadId`. `status` says what happened: `accepted` (a new lead), `duplicate` (the running lead got it, or a replayed key), `reopened` (a closed lead opened as a new cycle, by the ruleset\'s reopen rules), `recorded` (a closed lead that does not reopen: the submission is on its audit trail, and a won lead\'s owner is told), `queued` (the workflow service is not reachable: the submission is kept and handed over as soon as it is).',
     headers: [{ name: 'Idempotency-Key', description: 'Optional. A replay with the same key and body answers `duplicate` with the first lead id; the same key with a different body is a 422.' }],
     ok: { status: 202, schema: 'LeadAccepted', description: 'Accepted; `Location` points at the lead' },
     errors: [400, 401, 403, 413, 415, 422, 429, 503],
@@ -117,27 +120,34 @@ export const OPERATIONS: Operation[] = [
     errors: [401, 403, 404, 503],
   },
   ...(['discovery', 'scope', 'commercial'] as const).map((step): Operation => ({
-    method: 'post', path: `/v1/leads/{id}/${step}`, summary: `Submit ${step} findings`, roles: ['rep', 'manager'], pathId: true,
+    method: 'post', path: `/v1/leads/{id}/${step}`, summary: `Submit ${step} findings`, roles: [...LEAD_ACTIONS[step].roles], pathId: true,
     body: ({ discovery: 'Discovery', scope: 'Scope', commercial: 'Commercial' } as const)[step],
     description: step === 'discovery' ? 'May carry `scope` and `commercial` sections too, so one call can complete the whole path.' : undefined,
     ok: { status: 200, schema: 'LeadView', description: 'Applied; the new state of the lead' },
     errors: [400, 401, 403, 404, 409, 413, 415, 422, 503],
   })),
   {
-    method: 'post', path: '/v1/leads/{id}/disqualify', summary: 'Disqualify a lead', roles: ['rep', 'manager'], pathId: true, body: 'Disqualify',
+    method: 'post', path: '/v1/leads/{id}/disqualify', summary: 'Disqualify a lead', roles: [...LEAD_ACTIONS.disqualify.roles], pathId: true, body: 'Disqualify',
     description: 'A reason code and a specific note; a vague note ("good fit") is refused with 422.',
     ok: { status: 200, schema: 'LeadView', description: 'Closed; the new state of the lead' },
     errors: [400, 401, 403, 404, 409, 415, 422, 503],
   },
   {
-    method: 'post', path: '/v1/leads/{id}/engagement', summary: 'Record an engagement event', roles: ['intake', 'rep', 'manager'], pathId: true, body: 'EngagementEvent',
+    method: 'post', path: '/v1/leads/{id}/engagement', summary: 'Record an engagement event', roles: [...LEAD_ACTIONS.engagement.roles], pathId: true, body: 'EngagementEvent',
+    description: 'At most `ENGAGEMENT_RATE_LIMIT_PER_MINUTE` events a minute per lead; beyond that, 429 with Retry-After.',
     ok: { status: 202, schema: 'SignalAccepted', description: 'Handed to the lead' },
-    errors: [400, 401, 403, 404, 409, 415, 422, 503],
+    errors: [400, 401, 403, 404, 409, 415, 422, 429, 503],
   },
   {
-    method: 'post', path: '/v1/leads/{id}/reengage', summary: 'Wake a nurturing lead now', roles: ['rep', 'manager'], pathId: true, body: 'Reengage',
+    method: 'post', path: '/v1/leads/{id}/reengage', summary: 'Wake a nurturing lead now', roles: [...LEAD_ACTIONS.reengage.roles], pathId: true, body: 'Reengage',
     description: 'The lead is routed again at once instead of at its re-engagement date. The body is optional.',
     ok: { status: 202, schema: 'SignalAccepted', description: 'Handed to the lead' },
+    errors: [401, 403, 404, 409, 415, 422, 503],
+  },
+  {
+    method: 'post', path: '/v1/leads/{id}/reopen', summary: 'Reopen a closed lead', roles: [...LEAD_ACTIONS.reopen.roles], pathId: true, body: 'Reopen',
+    description: 'Opens a closed lead as a new cycle on the same lead id (fit check, routing, the rep is notified), keeping its earlier outcomes and audit trail; also after the workflow service has removed the closed run. The body is optional; a `note` is kept with the new cycle. Two reopens at the same moment open one cycle: the other answers `duplicate`.',
+    ok: { status: 202, schema: 'LeadAccepted', description: '`reopened`, or `duplicate` when another reopen won' },
     errors: [401, 403, 404, 409, 415, 422, 503],
   },
   {
@@ -210,7 +220,7 @@ function operationObject(op: Operation) {
     ...(op.body === 'csv'
       ? { requestBody: { required: true, description: CSV_DESCRIPTION, content: { 'text/csv': { schema: { type: 'string' } } } } }
       : op.body
-        ? { requestBody: { required: op.body !== 'Reengage', content: { 'application/json': { schema: ref(op.body) } } } }
+        ? { requestBody: { required: op.body !== 'Reengage' && op.body !== 'Reopen', content: { 'application/json': { schema: ref(op.body) } } } }
         : {}),
     responses,
   };

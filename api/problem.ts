@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/errors';
 
 /** RFC 9457 problem details; `errors` lists each failing field; `requestId` finds the request in the logs. */
 export interface Problem {
@@ -85,12 +86,21 @@ function fromParserError(error: { status?: number; type?: string; message?: stri
   return null;
 }
 
-/** The last middleware: known problems as they are, body-parser errors mapped, anything else a 500 without internals. */
+/** PostgreSQL down or not answering: the caller may retry; nothing was half-written (every write is one transaction). */
+const DATABASE_UNAVAILABLE = () => problem(503, 'The database is not reachable right now; retry shortly.', {}, { 'Retry-After': '5' });
+
+/** The last middleware: known problems as they are, body-parser errors and database outages mapped, anything else a 500 without internals. */
 export function problemHandler(fallbackLog: { error: (obj: object, msg: string) => void }) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (error instanceof HttpProblem) return sendProblem(req, res, error.problem, error.headers);
     const mapped = fromParserError(error as { status?: number; type?: string });
     if (mapped) return sendProblem(req, res, mapped.problem);
+    if (isDatabaseUnavailable(error)) {
+      (req.log ?? fallbackLog).error({ err: error }, 'database unavailable');
+      if (res.headersSent) return void res.end();
+      const unavailable = DATABASE_UNAVAILABLE();
+      return sendProblem(req, res, unavailable.problem, unavailable.headers);
+    }
     (req.log ?? fallbackLog).error({ err: error }, 'unhandled error');
     if (res.headersSent) return void res.end();
     sendProblem(req, res, problem(500, 'Something went wrong on our side; the request id identifies it in the logs.').problem);

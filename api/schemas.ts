@@ -29,17 +29,22 @@ export const ProblemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
 
-export const IntakeStatusSchema = z.enum(['accepted', 'resubmitted', 'already_closed', 'duplicate']);
+export const IntakeStatusSchema = z.enum(['accepted', 'duplicate', 'reopened', 'recorded', 'queued']);
 export type IntakeStatus = z.infer<typeof IntakeStatusSchema>;
 
 export const LeadAcceptedSchema = z.object({
   leadId: z.string(),
   /**
-   * accepted: a new lead started; resubmitted: the running lead got the new submission;
-   * already_closed: the lead finished earlier and is not started again; duplicate: a replayed Idempotency-Key.
+   * accepted: a new lead started; duplicate: the running lead got the submission, or a replayed Idempotency-Key;
+   * reopened: a closed lead was opened as a new cycle; recorded: a closed lead that does not reopen (the
+   * submission is on its audit trail, and a won lead's owner is told); queued: kept, and handed to the
+   * lead as soon as the workflow service answers.
    */
   status: IntakeStatusSchema,
 });
+
+/** A manager's reopen: the note is kept with the new cycle. */
+export const ReopenSchema = z.strictObject({ note: z.string().trim().min(1).max(2000).optional() });
 
 export const LeadListQuerySchema = z.strictObject({
   stage: StageSchema.optional(),

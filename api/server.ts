@@ -6,6 +6,7 @@ import type { Logger } from '../platform/logger';
 import { LEAD_TASK_QUEUE } from '../workflows/ids';
 import { seedDemoKeys } from '../db/api-keys';
 import { createApp } from './app';
+import { startIntakeRelay } from './intake';
 import { createMetrics } from './metrics';
 import { announceDemoLogins } from './session';
 
@@ -22,6 +23,8 @@ export async function startApi(config: Config, deps: { address: string; pool: Po
   if (config.SEED_DEMO_DATA) await announceDemoLogins(deps.pool, config.PASSWORD_HASH_COST);
   const metrics = createMetrics({ pool: deps.pool, defaultMetrics: true });
   const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics });
+  // Intakes kept during a Temporal outage are handed over from here: the API wrote them and holds the Temporal client.
+  const relay = startIntakeRelay({ temporal, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log }, config.INTAKE_RELAY_INTERVAL_MS);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
   });
@@ -34,6 +37,7 @@ export async function startApi(config: Config, deps: { address: string; pool: Po
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await relay.stop();
       await connection.close();
     },
   };

@@ -9,7 +9,7 @@ import {
 import { RejectionType } from '../workflows/messages';
 import { problem, type FieldError, type HttpProblem } from './problem';
 
-export type RejectionReason = 'wrong_stage' | 'invalid_payload' | 'not_owner';
+export type RejectionReason = 'wrong_stage' | 'invalid_payload' | 'not_owner' | 'forbidden_role';
 
 export interface Rejection {
   reason: RejectionReason;
@@ -37,7 +37,7 @@ export function updateRejection(error: unknown): Rejection | null {
     case RejectionType.notOwner:
       return { reason: 'not_owner', problem: problem(403, cause.message, { reason: 'not_owner' }) };
     case RejectionType.forbiddenRole:
-      return { reason: 'not_owner', problem: problem(403, cause.message, { reason: 'forbidden_role' }) };
+      return { reason: 'forbidden_role', problem: problem(403, cause.message, { reason: 'forbidden_role' }) };
     default:
       return null;
   }

@@ -46,6 +46,16 @@ export const ConfigSchema = z.object({
   /** On a fresh database: seed the demo team of reps and print demo intake, manager and rep keys. Set false in production before the first start. */
   SEED_DEMO_DATA: booleanFlag.default(true),
   INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Engagement events one lead takes a minute (per API process); more is a 429, so no script can flood a lead. */
+  ENGAGEMENT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** How often the API hands intakes queued during a Temporal outage over to Temporal. */
+  INTAKE_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+  /** PostgreSQL pool: wait at most this long for a connection, so an outage answers 503 quickly. */
+  PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /** PostgreSQL pool: a statement running longer is cancelled (server side, and the client stops waiting shortly after). */
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(4000),
+  /** PostgreSQL pool: idle connections are closed after this long. */
+  PG_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30000),
   NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   /** Where notifications are POSTed; unset, they are delivered to the log. */
   NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),

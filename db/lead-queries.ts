@@ -1,6 +1,6 @@
 /**
  * Reads of the lead read model for the API (one lead, its audit trail, pages of
- * leads), the findings reps submitted, and intake idempotency keys.
+ * leads) and the findings reps submitted.
  */
 import type { Pool } from 'pg';
 import type { CommercialFindings, Discovery, EngagementEvent, LeadIntake, Lifecycle, OutcomeStatus, ScopeFindings, Stage, Team, Urgency } from '../domain';
@@ -22,11 +22,6 @@ export async function findLeadRow(pool: Pool, leadId: string): Promise<LeadRow |
   );
   const row = rows[0];
   return row ? { leadId: row.lead_id, stage: row.stage, owner: row.owner_rep_id, view: row.view, createdAt: row.created_at } : null;
-}
-
-export async function leadExists(pool: Pool, leadId: string): Promise<boolean> {
-  const { rowCount } = await pool.query('SELECT 1 FROM leads WHERE lead_id = $1', [leadId]);
-  return (rowCount ?? 0) > 0;
 }
 
 /** The audit trail in workflow order (the sequence number is the tail of the event key); the newest `limit` events. */
@@ -248,45 +243,4 @@ async function findingsOf(pool: Pool, leadIds: string[]): Promise<Map<string, Pa
     result.set(row.lead_id, entry);
   }
   return result;
-}
-
-// ---- intake idempotency -------------------------------------------------------------
-
-export type IdempotentResult<T> = { replayed: false; value: T } | { replayed: true; leadId: string; sameRequest: boolean };
-
-/**
- * Runs `submit` at most once per idempotency key. The key is claimed in a
- * transaction that commits only after `submit` succeeds: a concurrent request
- * with the same key waits for it and then replays; a failed submit frees the key.
- */
-export async function withIdempotencyKey<T>(
-  pool: Pool,
-  input: { key: string; leadId: string; requestHash: string },
-  submit: () => Promise<T>,
-): Promise<IdempotentResult<T>> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const claimed = await client.query(
-      'INSERT INTO intake_idempotency (idempotency_key, lead_id, request_hash) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING',
-      [input.key, input.leadId, input.requestHash],
-    );
-    if ((claimed.rowCount ?? 0) === 0) {
-      const { rows } = await client.query<{ lead_id: string; request_hash: string | null }>(
-        'SELECT lead_id, request_hash FROM intake_idempotency WHERE idempotency_key = $1',
-        [input.key],
-      );
-      await client.query('ROLLBACK');
-      const row = rows[0]!;
-      return { replayed: true, leadId: row.lead_id, sameRequest: row.request_hash === null || row.request_hash === input.requestHash };
-    }
-    const value = await submit();
-    await client.query('COMMIT');
-    return { replayed: false, value };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Pool } from 'pg';
+import type { Pool, QueryConfig } from 'pg';
 import { projectRoot } from '../platform/project-root';
 
 export interface Migration {
@@ -32,6 +32,12 @@ async function appliedMigrations(pool: Pool): Promise<Map<string, string>> {
   return new Map(rows.map((row) => [row.id, row.checksum]));
 }
 
+/** A migration step may wait far longer than the pool's query timeout (pg reads `query_timeout` per query; its types omit it). */
+function slowQuery(text: string, values: unknown[] = []): QueryConfig {
+  const config = { text, values, query_timeout: 30 * 60_000 };
+  return config;
+}
+
 /**
  * Applies pending migrations in order, each in its own transaction, under an
  * advisory lock so several workers and APIs starting together apply each once.
@@ -40,7 +46,9 @@ async function appliedMigrations(pool: Pool): Promise<Map<string, string>> {
 export async function migrate(pool: Pool, migrations: Migration[] = loadMigrations()): Promise<string[]> {
   const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    // Waiting for another process's migrations, or a schema change on a large table, may take longer than any query the application runs.
+    await client.query('SET statement_timeout = 0');
+    await client.query(slowQuery('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]));
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
     );
@@ -54,7 +62,7 @@ export async function migrate(pool: Pool, migrations: Migration[] = loadMigratio
       if (previous) continue;
       await client.query('BEGIN');
       try {
-        await client.query(migration.sql);
+        await client.query(slowQuery(migration.sql));
         await client.query('INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)', [migration.id, migration.checksum]);
         await client.query('COMMIT');
       } catch (error) {
@@ -66,6 +74,7 @@ export async function migrate(pool: Pool, migrations: Migration[] = loadMigratio
     return ran;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await client.query('RESET statement_timeout').catch(() => undefined);
     client.release();
   }
 }

@@ -12,3 +12,4 @@ export * from './handoff';
 export * from './simulate';
 export * from './engagement';
 export * from './actions';
+export * from './reopen';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import defaultRulesetJson from './rulesets/default.json';
 import { canonicalJson, fnv1a64 } from './hash';
 import { DURATION_MESSAGE, isDuration } from './duration';
+import type { ReopenRules } from './reopen';
 import { LeadSourceSchema, OutcomeStatusSchema, PrimaryInterestSchema, TeamSchema, UrgencySchema } from './schemas';
 import { BLOCKER_STATUSES, DISQUALIFYING_INTENTS, FIT_FLAG_CODES, NO_ENGAGEMENT_OUTCOMES } from './vocabulary';
 
@@ -40,6 +41,14 @@ const RoutingRule = z.strictObject({
     .strictObject({ sources: z.array(LeadSourceSchema).min(1).optional(), minEmployees: z.int().min(1).optional() })
     .optional(),
 });
+
+/** Which closed outcomes a resubmission reopens (see domain/reopen.ts); a stored ruleset from before this section gets the shipped file's rules. */
+const ReopenRulesSchema = z.strictObject({
+  recordStatuses: z.array(OutcomeStatusSchema),
+  stayClosedReasons: z.array(z.string().min(1)),
+  reopenStatuses: z.array(OutcomeStatusSchema),
+  reopenReasons: z.array(z.string().min(1)),
+}) satisfies z.ZodType<ReopenRules>;
 
 const BlockerStatus = z.enum(BLOCKER_STATUSES);
 
@@ -124,6 +133,7 @@ export const RulesetSchema = z
       maxCycles: z.int().min(1),
       exhaustedOutcome: OutcomeStatusSchema.exclude(['qualified', 'nurture']),
     }),
+    reopen: ReopenRulesSchema.default(() => ReopenRulesSchema.parse(defaultRulesetJson.reopen)),
   })
   .superRefine((r, ctx) => {
     const sum = r.weights.total.fit + r.weights.total.need + r.weights.total.stage;

@@ -9,7 +9,7 @@ import exitHook from 'async-exit-hook';
 import { startApi } from '../api/server';
 import { loadConfig, type Config } from '../config/config';
 import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { createPool, poolTimeouts } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { createLogger, type Logger } from '../platform/logger';
@@ -70,13 +70,15 @@ async function main(): Promise<void> {
   }
   try {
     const [address, databaseUrl] = await Promise.all([startTemporal(config, log, stops), startPostgres(config, log, stops)]);
-    const pool = createPool(databaseUrl, config.WORKER_MAX_CONCURRENT_ACTIVITIES + 20);
-    stops.push(() => pool.end());
-    await migrate(pool);
-    if (config.SEED_DEMO_DATA && (await seedDemoReps(pool))) log.info('seeded the demo team of reps');
-    const worker = await startWorker(config, { address, pool, log });
+    // Worker and API each get their own pool, so a flood of requests never starves the lead writes (or the reverse).
+    const workerPool = createPool(databaseUrl, config.WORKER_MAX_CONCURRENT_ACTIVITIES + 2, poolTimeouts(config));
+    const apiPool = createPool(databaseUrl, 20, poolTimeouts(config));
+    stops.push(() => workerPool.end(), () => apiPool.end());
+    await migrate(apiPool);
+    if (config.SEED_DEMO_DATA && (await seedDemoReps(apiPool))) log.info('seeded the demo team of reps');
+    const worker = await startWorker(config, { address, pool: workerPool, log });
     stops.push(worker.stop);
-    const api = await startApi(config, { address, pool, log });
+    const api = await startApi(config, { address, pool: apiPool, log });
     stops.push(api.stop);
     log.info({ api: api.url }, `LeadGate is ready: ${api.url}/readyz`);
   } catch (error) {

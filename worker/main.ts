@@ -1,7 +1,7 @@
 /** Production worker entrypoint: external Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL). */
 import { loadConfig } from '../config/config';
 import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { createPool, poolTimeouts } from '../db/pool';
 import { createLogger } from '../platform/logger';
 import { startWorker } from './run';
 
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, { component: 'worker' });
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required to run the worker on its own (`npm start` runs everything with embedded services).');
-  const pool = createPool(config.DATABASE_URL, config.WORKER_MAX_CONCURRENT_ACTIVITIES + 2);
+  const pool = createPool(config.DATABASE_URL, config.WORKER_MAX_CONCURRENT_ACTIVITIES + 2, poolTimeouts(config));
   await migrate(pool);
   // The SDK runtime turns SIGINT/SIGTERM into a graceful worker shutdown.
   const worker = await startWorker(config, { address: config.TEMPORAL_ADDRESS ?? 'localhost:7233', pool, log });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { upsertRep } from '../../db/reps';
 import type { LeadView } from '../../domain/lead-view';
@@ -96,9 +97,12 @@ it('recordOutcome keeps exactly one outcome per lead and cycle and frees the rep
   expect(await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1 AND open', [leadId])).toBe(0);
 });
 
-it('loadRuleset activates the shipped default on a fresh database and refuses an unknown pinned version as non-retryable', async () => {
+it('loadRuleset activates the shipped default on a fresh database; without a usable ruleset the lead keeps its own or retries, never fails', async () => {
   const active = await activities.loadRuleset();
   expect(active.version).toMatch(/\+[0-9a-f]{16}$/);
   const pinned = createActivities({ pool, pinnedRulesetVersion: 'missing+0000' });
-  await expect(pinned.loadRuleset()).rejects.toMatchObject({ type: 'InvalidRuleset', nonRetryable: true });
+  const env = new MockActivityEnvironment();
+  await expect(env.run(pinned.loadRuleset, {})).rejects.toMatchObject({ type: 'RulesetUnavailable', nonRetryable: false });
+  await expect(env.run(pinned.loadRuleset, { keepVersion: 'missing+0001' })).rejects.toMatchObject({ type: 'RulesetUnavailable', nonRetryable: false });
+  await expect(env.run(pinned.loadRuleset, { keepVersion: active.version })).resolves.toEqual(active);
 });

@@ -39,7 +39,7 @@ describe('POST /v1/leads', () => {
     // Same person, written differently: upper-case email, the website instead of the bare domain.
     const again = await post({ ...intake, domain: `https://www.${intake.domain}/contact`, contact: { ...intake.contact, email: intake.contact.email.toUpperCase() } });
     expect(again.status).toBe(202);
-    expect(again.body).toEqual({ leadId: first.body.leadId, status: 'resubmitted' });
+    expect(again.body).toEqual({ leadId: first.body.leadId, status: 'duplicate' });
     await leadUntil(h, first.body.leadId, (v) => v.events.some((e) => e.type === 'resubmitted'));
     expect(await workflowRuns(first.body.leadId)).toBe(1);
   });

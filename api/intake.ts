@@ -1,0 +1,201 @@
+/**
+ * What happens to a submission: it is written to the intake outbox first, then
+ * handed to Temporal — a new lead is started, a running lead gets it, a closed
+ * lead is reopened or the submission is recorded on it (the ruleset's reopen
+ * rules decide). When Temporal cannot take it right now the caller hears
+ * `queued` and the relay hands it over once Temporal answers.
+ */
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { decideResubmission, defaultRuleset, leadIdFor, RulesetError, type LeadIntake, type Ruleset } from '../domain';
+import {
+  claimQueuedIntakes,
+  findLeadRecord,
+  markHandedOver,
+  purgeHandedOverIntakes,
+  queueIntake,
+  recordClosedResubmission,
+  recordReopen,
+  releaseIntake,
+  unclaimIntakes,
+  type LeadRecord,
+  type QueuedIntake,
+} from '../db/intake';
+import { activeRuleset } from '../db/rulesets';
+import type { Logger } from '../platform/logger';
+import type { InboundSubmission } from '../workflows/messages';
+import { newSubmission, signalSubmission, startReopenedRun, submitLead, type ReopenInput } from './lead-client';
+import type { IntakeStatus } from './schemas';
+
+export interface IntakeDeps {
+  temporal: Client;
+  taskQueue: string;
+  pool: Pool;
+  log: Logger;
+}
+
+/** How long the intake waits for Temporal before answering `queued`: a web form should not hang on an outage. */
+const TEMPORAL_HANDOVER_MS = 3_000;
+
+export type HandoverStatus = Exclude<IntakeStatus, 'queued'>;
+
+function withTemporal<T>(deps: IntakeDeps, call: () => Promise<T>): Promise<T> {
+  return deps.temporal.withDeadline(Date.now() + TEMPORAL_HANDOVER_MS, call);
+}
+
+/** The ruleset whose reopen rules decide; a broken active ruleset falls back to the shipped rules rather than failing the intake. */
+async function decisionRuleset(deps: IntakeDeps): Promise<Ruleset> {
+  try {
+    return (await activeRuleset(deps.pool)).ruleset;
+  } catch (error) {
+    if (!(error instanceof RulesetError)) throw error;
+    deps.log.warn('active ruleset does not validate; the shipped reopen rules decide');
+    return defaultRuleset;
+  }
+}
+
+/**
+ * Opens a closed lead as a new cycle from the read model (see startReopenedRun).
+ * False when a run is already going: a concurrent reopen won.
+ */
+export async function reopenLead(
+  deps: IntakeDeps,
+  lead: LeadRecord,
+  submission: InboundSubmission,
+  why: { reason: ReopenInput['reason']; actor?: string; note?: string | null },
+): Promise<boolean> {
+  const reopen: ReopenInput = {
+    previousCycle: lead.cycle,
+    nextSeq: lead.lastEventSeq + 1,
+    createdAt: lead.createdAt,
+    reason: why.reason,
+    ...(why.actor ? { actor: why.actor } : {}),
+  };
+  const started = await withTemporal(deps, () => startReopenedRun(deps.temporal, deps.taskQueue, { leadId: lead.leadId, submission, reopen }));
+  if (!started) return false;
+  // The run is what matters; the note is kept for the audit, and its loss is logged, never the caller's problem.
+  await recordReopen(deps.pool, {
+    leadId: lead.leadId, cycle: lead.cycle + 1, reason: why.reason, actor: why.actor ?? null, note: why.note ?? null, submissionId: submission.submissionId,
+  }).catch((error: unknown) => deps.log.warn({ err: error, leadId: lead.leadId }, 'could not keep the reopen note'));
+  return true;
+}
+
+async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission): Promise<HandoverStatus> {
+  const decision = decideResubmission(lead.outcome, await decisionRuleset(deps));
+  if (decision !== 'reopen') {
+    await recordClosedResubmission(deps.pool, { leadId: lead.leadId, submissionId: submission.submissionId, decision });
+    return 'recorded';
+  }
+  if (await reopenLead(deps, lead, submission, { reason: 'resubmitted' })) return 'reopened';
+  // Another submission reopened it a moment ago: this one goes to that run like any resubmission.
+  await withTemporal(deps, () => signalSubmission(deps.temporal, lead.leadId, submission));
+  return 'duplicate';
+}
+
+/** Hands one written submission to Temporal; throws when Temporal cannot take it now (the row stays queued). */
+export async function handOver(deps: IntakeDeps, queued: QueuedIntake): Promise<HandoverStatus> {
+  const { leadId, submission } = queued;
+  const lead = await findLeadRecord(deps.pool, leadId);
+  if (lead?.stage === 'outcome') return closedLeadSubmission(deps, lead, submission);
+  const submitted = await withTemporal(deps, () => submitLead(deps.temporal, deps.taskQueue, submission.intake, { leadId, submission }));
+  if (submitted.reachedWorkflow) return lead ? 'duplicate' : 'accepted';
+  // Temporal still holds the closed run; the read model, read a moment ago, may have trailed it.
+  const closed = await findLeadRecord(deps.pool, leadId);
+  return closed?.stage === 'outcome' ? closedLeadSubmission(deps, closed, submission) : 'duplicate';
+}
+
+async function handOverAndMark(deps: IntakeDeps, queued: QueuedIntake): Promise<HandoverStatus> {
+  const status = await handOver(deps, queued);
+  // Temporal has it; if this mark is lost the relay hands it over again, which its submission id makes a no-op.
+  await markHandedOver(deps.pool, queued.submission.submissionId, status).catch((error: unknown) =>
+    deps.log.warn({ err: error, leadId: queued.leadId }, 'could not mark an intake as handed over; the relay will repeat it harmlessly'),
+  );
+  return status;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export type IntakeResult =
+  | { replayed: false; leadId: string; status: IntakeStatus }
+  | { replayed: true; leadId: string; sameRequest: boolean };
+
+/**
+ * A new submission: written first (with its idempotency key, in one short
+ * transaction that never spans a Temporal call), then handed over. Database
+ * errors reach the caller (503); Temporal's never do — the submission is kept.
+ */
+export async function submitIntake(deps: IntakeDeps, intake: LeadIntake, idempotency?: { key: string; requestHash: string }): Promise<IntakeResult> {
+  const queued: QueuedIntake = { leadId: leadIdFor(intake.contact.email, intake.domain), submission: newSubmission(intake) };
+  const claim = await queueIntake(deps.pool, queued, idempotency);
+  if (!claim.claimed) return { replayed: true, leadId: claim.leadId, sameRequest: claim.sameRequest };
+  try {
+    return { replayed: false, leadId: queued.leadId, status: await handOverAndMark(deps, queued) };
+  } catch (error) {
+    deps.log.warn({ leadId: queued.leadId, error: describe(error) }, 'intake queued: Temporal could not take it now');
+    await releaseIntake(deps.pool, queued.submission.submissionId, describe(error)).catch(() => undefined);
+    return { replayed: false, leadId: queued.leadId, status: 'queued' };
+  }
+}
+
+/**
+ * One pass of the relay: hands queued submissions over, oldest first. The first
+ * one Temporal refuses ends the pass (the rest are left for the next one);
+ * claims are row leases, so several API processes can run the relay at once.
+ * Rows that failed back off by their own attempts, so a pass during an outage
+ * probes with one row and a poisoned row never blocks the others.
+ */
+export async function relayQueuedIntakes(deps: IntakeDeps, batchSize = 50): Promise<{ handedOver: number; failed: number }> {
+  const batch = await claimQueuedIntakes(deps.pool, batchSize);
+  let handedOver = 0;
+  for (const [index, queued] of batch.entries()) {
+    try {
+      await handOverAndMark(deps, queued);
+      handedOver++;
+    } catch (error) {
+      // One probe per pass while Temporal is away: this row backs off, the untried rest wait for the next pass.
+      const untried = batch.slice(index + 1).map((q) => q.submission.submissionId);
+      await releaseIntake(deps.pool, queued.submission.submissionId, describe(error)).catch(() => undefined);
+      await unclaimIntakes(deps.pool, untried).catch(() => undefined);
+      return { handedOver, failed: untried.length + 1 };
+    }
+  }
+  return { handedOver, failed: 0 };
+}
+
+const PURGE_EVERY_MS = 60 * 60_000;
+
+/** Runs the relay every `intervalMs` until stopped; a failed pass (database or Temporal away) is logged and the loop goes on. */
+export function startIntakeRelay(deps: IntakeDeps, intervalMs: number): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let purgedAt = 0;
+  const tick = async () => {
+    try {
+      if (Date.now() - purgedAt > PURGE_EVERY_MS) {
+        await purgeHandedOverIntakes(deps.pool);
+        purgedAt = Date.now();
+      }
+      const { handedOver, failed } = await relayQueuedIntakes(deps);
+      if (handedOver > 0 || failed > 0) deps.log.info({ handedOver, stillQueued: failed }, 'intake relay pass');
+    } catch (error) {
+      deps.log.warn({ error: describe(error) }, 'intake relay pass failed; retrying');
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick().finally(schedule);
+    }, intervalMs);
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Durable intake: each submission is written to the intake outbox before
+ * Temporal is asked to take it, so a submission Temporal cannot take right now
+ * is handed over later by the relay. Also what a closed lead needs to be opened
+ * again (its last cycle and event sequence) and the record of a resubmission
+ * that does not reopen it.
+ */
+import type { Pool } from 'pg';
+import type { LeadIntake, Outcome, Stage } from '../domain';
+import { leadEventKey } from '../workflows/ids';
+import { inTransaction } from './tx';
+
+/** The wire shape of a submission (workflows/messages.ts InboundSubmission), repeated so db/ imports no workflow code. */
+export interface StoredSubmission {
+  submissionId: string;
+  receivedAt: string;
+  intake: LeadIntake;
+}
+
+export interface QueuedIntake {
+  leadId: string;
+  submission: StoredSubmission;
+}
+
+/** How long a claimed row is left to whoever claimed it before the relay may take it over. */
+const LEASE = "interval '30 seconds'";
+
+export type IntakeClaim = { claimed: true } | { claimed: false; leadId: string; sameRequest: boolean };
+
+/**
+ * Writes the submission, claimed by the caller for the lease; with an idempotency
+ * key, in the same short transaction that claims the key (a replay of the key
+ * gets the first lead and writes nothing).
+ */
+export async function queueIntake(
+  pool: Pool,
+  intake: QueuedIntake,
+  idempotency?: { key: string; requestHash: string },
+): Promise<IntakeClaim> {
+  return inTransaction(pool, async (client) => {
+    if (idempotency) {
+      const claimed = await client.query(
+        'INSERT INTO intake_idempotency (idempotency_key, lead_id, request_hash) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING',
+        [idempotency.key, intake.leadId, idempotency.requestHash],
+      );
+      if ((claimed.rowCount ?? 0) === 0) {
+        const { rows } = await client.query<{ lead_id: string; request_hash: string | null }>(
+          'SELECT lead_id, request_hash FROM intake_idempotency WHERE idempotency_key = $1',
+          [idempotency.key],
+        );
+        const row = rows[0]!;
+        return { claimed: false, leadId: row.lead_id, sameRequest: row.request_hash === null || row.request_hash === idempotency.requestHash };
+      }
+    }
+    await client.query(
+      `INSERT INTO intake_outbox (submission_id, lead_id, submission, claimed_until) VALUES ($1, $2, $3, now() + ${LEASE})`,
+      [intake.submission.submissionId, intake.leadId, JSON.stringify(intake.submission)],
+    );
+    return { claimed: true };
+  });
+}
+
+/** Temporal took the submission: the row is done. */
+export async function markHandedOver(pool: Pool, submissionId: string, result: string): Promise<void> {
+  await pool.query(
+    `UPDATE intake_outbox SET status = 'handed_over', result = $2, handed_over_at = now(), last_error = NULL WHERE submission_id = $1`,
+    [submissionId, result],
+  );
+}
+
+/** Temporal could not take it: back to the relay, after a back-off that grows with the attempts (at most a minute). */
+export async function releaseIntake(pool: Pool, submissionId: string, error: string): Promise<void> {
+  await pool.query(
+    `UPDATE intake_outbox SET attempts = attempts + 1, last_error = $2,
+       claimed_until = now() + least(interval '1 minute', interval '1 second' * (power(2, attempts) - 1))
+     WHERE submission_id = $1 AND status = 'pending'`,
+    [submissionId, error.slice(0, 500)],
+  );
+}
+
+/** Claimed but not tried: free for the next relay pass at once, no attempt counted. */
+export async function unclaimIntakes(pool: Pool, submissionIds: string[]): Promise<void> {
+  if (submissionIds.length === 0) return;
+  await pool.query(`UPDATE intake_outbox SET claimed_until = now() WHERE submission_id = ANY($1) AND status = 'pending'`, [submissionIds]);
+}
+
+/**
+ * Claims up to `limit` queued submissions whose lease ran out, oldest first, in one
+ * statement: several API processes never take the same row (SKIP LOCKED) and no
+ * transaction stays open while the claimant talks to Temporal.
+ */
+export async function claimQueuedIntakes(pool: Pool, limit: number): Promise<QueuedIntake[]> {
+  const { rows } = await pool.query<{ lead_id: string; submission: StoredSubmission; created_at: Date }>(
+    `UPDATE intake_outbox SET claimed_until = now() + ${LEASE}
+     WHERE submission_id IN (
+       SELECT submission_id FROM intake_outbox WHERE status = 'pending' AND claimed_until <= now()
+       ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING lead_id, submission, created_at`,
+    [limit],
+  );
+  return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime()).map((r) => ({ leadId: r.lead_id, submission: r.submission }));
+}
+
+/** Where a lead stands in the read model; for a closed lead, what a new cycle continues from. */
+export interface LeadRecord {
+  leadId: string;
+  stage: Stage;
+  owner: string | null;
+  team: string | null;
+  companyName: string;
+  outcome: Outcome | null;
+  cycle: number;
+  lastEventSeq: number;
+  createdAt: string;
+  intake: LeadIntake;
+}
+
+export async function findLeadRecord(pool: Pool, leadId: string): Promise<LeadRecord | null> {
+  const { rows } = await pool.query(
+    `SELECT lead_id, stage, owner_rep_id, team, company_name, outcome, nurture_cycle, last_event_seq, created_at, intake
+     FROM leads WHERE lead_id = $1`,
+    [leadId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    leadId: r.lead_id, stage: r.stage, owner: r.owner_rep_id, team: r.team, companyName: r.company_name, outcome: r.outcome,
+    cycle: r.nurture_cycle, lastEventSeq: r.last_event_seq, createdAt: (r.created_at as Date).toISOString(), intake: r.intake,
+  };
+}
+
+/**
+ * A submission for a closed lead that does not reopen it: one audit event (the
+ * next sequence number, so a later reopen continues after it) and, when the
+ * owner should hear of it, one outbox message — both keyed by the submission,
+ * so handing the same submission over twice records it once.
+ */
+export async function recordClosedResubmission(
+  pool: Pool,
+  input: { leadId: string; submissionId: string; decision: 'record' | 'stay_closed' },
+): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ last_event_seq: number; stage: Stage; owner_rep_id: string | null; team: string | null; company_name: string; outcome_status: string | null }>(
+      'SELECT last_event_seq, stage, owner_rep_id, team, company_name, outcome_status FROM leads WHERE lead_id = $1 FOR UPDATE',
+      [input.leadId],
+    );
+    const lead = rows[0];
+    if (!lead) return;
+    const seen = await client.query(
+      `SELECT 1 FROM lead_events WHERE lead_id = $1 AND type = 'resubmitted_while_closed' AND data->>'submissionId' = $2`,
+      [input.leadId, input.submissionId],
+    );
+    if ((seen.rowCount ?? 0) > 0) return;
+    const seq = lead.last_event_seq + 1;
+    await client.query(
+      `INSERT INTO lead_events (lead_id, event_key, type, stage, data, occurred_at) VALUES ($1, $2, 'resubmitted_while_closed', $3, $4, now())
+       ON CONFLICT (event_key) DO NOTHING`,
+      [input.leadId, leadEventKey(input.leadId, seq), lead.stage, JSON.stringify({ submissionId: input.submissionId, decision: input.decision })],
+    );
+    await client.query('UPDATE leads SET last_event_seq = $2 WHERE lead_id = $1 AND last_event_seq < $2', [input.leadId, seq]);
+    if (input.decision !== 'record') return;
+    await client.query(
+      `INSERT INTO notification_outbox (message_key, lead_id, kind, recipient_rep_id, recipient_team, payload)
+       VALUES ($1, $2, 'closed_lead_resubmitted', $3, $4, $5) ON CONFLICT (message_key) DO NOTHING`,
+      [`${input.leadId}:resubmission:${input.submissionId}`, input.leadId, lead.owner_rep_id, lead.team,
+        JSON.stringify({ companyName: lead.company_name, outcome: lead.outcome_status })],
+    );
+  });
+}
+
+/** Handed-over submissions are kept this long (to answer questions about an intake), then removed: the outbox stays small. */
+export async function purgeHandedOverIntakes(pool: Pool, olderThanDays = 7): Promise<number> {
+  const { rowCount } = await pool.query(
+    `DELETE FROM intake_outbox WHERE status = 'handed_over' AND handed_over_at < now() - make_interval(days => $1)`,
+    [olderThanDays],
+  );
+  return rowCount ?? 0;
+}
+
+/** Why a cycle was opened again, and the manager's note; the first write per lead and cycle wins. */
+export async function recordReopen(
+  pool: Pool,
+  input: { leadId: string; cycle: number; reason: 'resubmitted' | 'reopened_by_manager'; actor: string | null; note: string | null; submissionId: string },
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO lead_reopens (lead_id, cycle, reason, actor, note, submission_id) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (lead_id, cycle) DO NOTHING`,
+    [input.leadId, input.cycle, input.reason, input.actor, input.note, input.submissionId],
+  );
+}

@@ -1,0 +1,187 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import request from 'supertest';
+import type { LeadView } from '../../../domain/lead-view';
+import { eventually } from '../../support/db';
+import { qualifyingDiscovery } from '../../support/discovery';
+import { bearer, createApiHarness, leadUntil, postRoutedLead, type ApiHarness } from './api-harness';
+
+/** Returning prospects: a closed lead opened as a new cycle on the same lead id, or its resubmission recorded. */
+let h: ApiHarness;
+
+beforeAll(async () => {
+  h = await createApiHarness('reopen', [
+    { repId: 'api-reo-ss-1', team: 'solution_specialist' },
+    { repId: 'api-reo-ir-1', team: 'incident_response' },
+  ]);
+});
+
+afterAll(() => h?.close());
+
+const NOTES = {
+  no_budget_path: 'CFO froze all new security spend until the FY27 plan; no pilot or budget cycle before then',
+  vendor_pitch: 'Sender sells outsourced SOC staffing to us; no security need of their own, reseller pitch only',
+};
+
+/** A routed lead closed by its owner with `reason`. */
+async function closedLead(reason: keyof typeof NOTES) {
+  const lead = await postRoutedLead(h);
+  const res = await request(h.app).post(`/v1/leads/${lead.leadId}/disqualify`).set(bearer(lead.ownerKey)).send({ reason, note: NOTES[reason] });
+  expect(res.status).toBe(200);
+  return { ...lead, closed: res.body as LeadView };
+}
+
+async function qualifiedLead() {
+  const lead = await postRoutedLead(h);
+  const res = await request(h.app).post(`/v1/leads/${lead.leadId}/discovery`).set(bearer(lead.ownerKey)).send(qualifyingDiscovery());
+  expect(res.body).toMatchObject({ stage: 'outcome', outcome: { status: 'qualified' } });
+  return lead;
+}
+
+const resubmit = (intake: object, headers: Record<string, string> = {}) =>
+  request(h.app).post('/v1/leads').set(bearer(h.keys.intake)).set(headers).send({ ...intake, message: 'We were hit by ransomware last night; two file servers are encrypted and the attacker may still be inside.' });
+
+const notifications = async (leadId: string) =>
+  (await h.pool.query<{ message_key: string; kind: string; recipient_rep_id: string | null }>(
+    'SELECT message_key, kind, recipient_rep_id FROM notification_outbox WHERE lead_id = $1 ORDER BY id', [leadId],
+  )).rows;
+
+const outcomes = async (leadId: string) =>
+  (await h.pool.query<{ cycle: number; status: string }>('SELECT cycle, status FROM lead_outcomes WHERE lead_id = $1 ORDER BY cycle', [leadId])).rows;
+
+const eventKeys = async (leadId: string) =>
+  (await h.pool.query<{ event_key: string; type: string }>('SELECT event_key, type FROM lead_events WHERE lead_id = $1 ORDER BY id', [leadId])).rows;
+
+async function runCount(leadId: string): Promise<number> {
+  const runs: string[] = [];
+  for await (const run of h.env.client.workflow.list({ query: `WorkflowId = '${leadId}'` })) runs.push(run.runId);
+  return runs.length;
+}
+
+/** The new cycle is routed, written and its owner told exactly once; the earlier cycle's outcome and trail are all still there. */
+async function expectNewCycle(leadId: string, before: { events: Array<{ event_key: string }>; outcome: { cycle: number; status: string } }) {
+  const view = await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery' && v.owner !== null);
+  const row = await eventually(
+    async () => (await h.pool.query('SELECT stage, nurture_cycle, owner_rep_id, created_at FROM leads WHERE lead_id = $1', [leadId])).rows[0],
+    (r) => r.stage === 'awaiting_discovery' && r.nurture_cycle === 1,
+  );
+  expect(row.owner_rep_id).toBe(view.owner);
+  const assigned = await eventually(() => notifications(leadId), (n) => n.some((m) => m.message_key === `${leadId}:1:${view.route!.escalated ? 'urgent_lead_assigned' : 'lead_assigned'}`));
+  expect(assigned.filter((m) => m.message_key.startsWith(`${leadId}:1:`) && m.kind.endsWith('lead_assigned'))).toHaveLength(1);
+  expect(await outcomes(leadId)).toEqual([before.outcome]);
+  const events = await eventKeys(leadId);
+  expect(events.slice(0, before.events.length)).toEqual(before.events);
+  expect(events.length).toBeGreaterThan(before.events.length);
+  expect(new Set(events.map((e) => e.event_key)).size).toBe(events.length);
+  expect(view.events.map((e) => e.seq)).toEqual([...new Set(view.events.map((e) => e.seq))].sort((a, b) => a - b));
+  return view;
+}
+
+describe('a resubmission for a closed lead', () => {
+  it('reopens a lead disqualified for now: a new cycle, routed, the rep told once, the earlier outcome and trail kept', async () => {
+    const { leadId, intake } = await closedLead('no_budget_path');
+    const before = { events: await eventKeys(leadId), outcome: { cycle: 0, status: 'disqualified_for_now' } };
+    const res = await resubmit(intake);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ leadId, status: 'reopened' });
+    const view = await expectNewCycle(leadId, before);
+    expect(view.route).toMatchObject({ team: 'incident_response' });
+  });
+
+  it('keeps a vendor pitch closed: recorded on the lead, nobody told, no new run', async () => {
+    const { leadId, intake } = await closedLead('vendor_pitch');
+    const told = (await notifications(leadId)).length;
+    const res = await resubmit(intake);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ leadId, status: 'recorded' });
+    const events = await eventKeys(leadId);
+    expect(events.filter((e) => e.type === 'resubmitted_while_closed')).toHaveLength(1);
+    expect(await notifications(leadId)).toHaveLength(told);
+    expect((await h.pool.query('SELECT stage FROM leads WHERE lead_id = $1', [leadId])).rows[0].stage).toBe('outcome');
+    expect(await runCount(leadId)).toBe(1);
+    const read = await request(h.app).get(`/v1/leads/${leadId}`).set(bearer(h.keys.manager)).expect(200);
+    expect((read.body as LeadView).events.at(-1)).toMatchObject({ type: 'resubmitted_while_closed', stage: 'outcome' });
+  });
+
+  it("records a qualified lead's resubmission for its owner, once per submission, without reopening it", async () => {
+    const { leadId, intake, view } = await qualifiedLead();
+    const key = `resubmit-${leadId}`;
+    const first = await resubmit(intake, { 'Idempotency-Key': key });
+    expect(first.body).toEqual({ leadId, status: 'recorded' });
+    // The same request again is a duplicate of the first: nothing recorded or sent twice.
+    expect((await resubmit(intake, { 'Idempotency-Key': key })).body).toEqual({ leadId, status: 'duplicate' });
+    const told = (await notifications(leadId)).filter((n) => n.kind === 'closed_lead_resubmitted');
+    expect(told).toEqual([expect.objectContaining({ recipient_rep_id: view.owner })]);
+    expect((await eventKeys(leadId)).filter((e) => e.type === 'resubmitted_while_closed')).toHaveLength(1);
+    expect(await outcomes(leadId)).toEqual([{ cycle: 0, status: 'qualified' }]);
+    expect(await runCount(leadId)).toBe(1);
+  });
+});
+
+describe('POST /v1/leads/{id}/reopen', () => {
+  const reopen = (leadId: string, key = h.keys.manager, body?: object) => {
+    const req = request(h.app).post(`/v1/leads/${leadId}/reopen`).set(bearer(key));
+    return body ? req.send(body) : req;
+  };
+
+  it('lets a manager reopen any closed lead, once however many ask at the same moment', async () => {
+    const { leadId, ownerKey } = await closedLead('vendor_pitch');
+    const before = { events: await eventKeys(leadId), outcome: { cycle: 0, status: 'unqualified' } };
+    expect((await reopen(leadId, ownerKey)).status).toBe(403);
+    expect((await reopen(leadId, h.keys.intake)).status).toBe(403);
+    const [a, b] = await Promise.all([reopen(leadId, h.keys.manager, { note: 'Prospect changed hands; new CISO asked for a call' }), reopen(leadId)]);
+    const answers = [a, b].map((r) => (r.status === 202 ? r.body.status : r.status)).sort();
+    expect(answers[answers.length - 1]).toBe('reopened');
+    expect([['duplicate', 'reopened'], [409, 'reopened']]).toContainEqual(answers);
+    await expectNewCycle(leadId, before);
+    const kept = await h.pool.query('SELECT cycle, reason, actor FROM lead_reopens WHERE lead_id = $1', [leadId]);
+    expect(kept.rows).toEqual([{ cycle: 1, reason: 'reopened_by_manager', actor: 'manager' }]);
+    // Now running: a second reopen is the wrong stage.
+    const again = await reopen(leadId);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ reason: 'wrong_stage' });
+  });
+
+  it('answers 409 for a running lead and 404 for an unknown one', async () => {
+    const { leadId } = await postRoutedLead(h);
+    expect((await reopen(leadId)).status).toBe(409);
+    expect((await reopen('lead_doesnotexist0000000000')).status).toBe(404);
+  });
+});
+
+/** The dev server deletes a closed run in the background; on a loaded machine that alone can take half a minute. */
+const FORGETTING_MS = 150_000;
+
+describe('after Temporal no longer holds the closed run', () => {
+  async function closedAndForgotten(reason: keyof typeof NOTES) {
+    const lead = await closedLead(reason);
+    await eventually(async () => (await h.env.client.workflow.getHandle(lead.leadId).describe()).status.name, (s) => s === 'COMPLETED');
+    await h.env.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: lead.leadId } });
+    const handle = h.env.client.workflow.getHandle(lead.leadId);
+    await eventually(() => handle.describe().then(() => 'held', (error: unknown) => (error instanceof WorkflowNotFoundError ? 'gone' : 'held')), (s) => s === 'gone', 60_000);
+    return lead;
+  }
+
+  it('reopens on a resubmission from the read model: every write lands, one notification', async () => {
+    const { leadId, intake } = await closedAndForgotten('no_budget_path');
+    const before = { events: await eventKeys(leadId), outcome: { cycle: 0, status: 'disqualified_for_now' } };
+    const res = await resubmit(intake);
+    expect(res.body).toEqual({ leadId, status: 'reopened' });
+    await expectNewCycle(leadId, before);
+    expect((await h.pool.query('SELECT created_at FROM leads WHERE lead_id = $1', [leadId])).rows[0].created_at.toISOString()).toBe(
+      (await request(h.app).get(`/v1/leads/${leadId}`).set(bearer(h.keys.manager))).body.createdAt,
+    );
+  }, FORGETTING_MS);
+
+  it('reopens on a manager request the same way; an import of the lead starts nothing', async () => {
+    const { leadId, intake } = await closedAndForgotten('vendor_pitch');
+    const csv = `companyName,domain,contact.name,contact.email,contact.title,primaryInterest\nReturning Co,${intake.domain},Jordan Lee,${intake.contact.email},CISO,monitoring\n`;
+    const imported = await request(h.app).post('/v1/leads/import').set(bearer(h.keys.intake)).set('Content-Type', 'text/csv').send(csv);
+    expect(imported.body.rows).toEqual([expect.objectContaining({ status: 'duplicate', leadId })]);
+    await expect(h.env.client.workflow.getHandle(leadId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    const before = { events: await eventKeys(leadId), outcome: { cycle: 0, status: 'unqualified' } };
+    const res = await request(h.app).post(`/v1/leads/${leadId}/reopen`).set(bearer(h.keys.manager));
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ leadId, status: 'reopened' });
+    await expectNewCycle(leadId, before);
+  }, FORGETTING_MS);
+});
