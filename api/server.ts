@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
+import type { PayloadKey } from '../platform/payload-codec';
+import { connectTemporalClient } from '../platform/temporal-connection';
 import { LEAD_TASK_QUEUE } from '../workflows/ids';
 import { seedDemoKeys } from '../db/api-keys';
 import { createApp } from './app';
@@ -14,9 +15,9 @@ export interface RunningApi {
 }
 
 /** Connects to Temporal and serves the API until stopped. */
-export async function startApi(config: Config, deps: { address: string; pool: Pool; log: Logger }): Promise<RunningApi> {
-  const connection = await Connection.connect({ address: deps.address });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+export async function startApi(config: Config, deps: { address: string; pool: Pool; log: Logger; payloadKeys: readonly PayloadKey[] }): Promise<RunningApi> {
+  const connection = await connectTemporalClient(config, deps.address, deps.payloadKeys);
+  const temporal = connection.client;
   if (config.SEED_DEMO_DATA) await announceDemoKeys(deps.pool, deps.log);
   const metrics = createMetrics({ pool: deps.pool, defaultMetrics: true });
   const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics });

@@ -88,6 +88,7 @@ function childEnv(stack: Stack, extra: Record<string, string>): NodeJS.ProcessEn
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_NAMESPACE: stack.namespace,
     BENCH_TEMPORAL_ADDRESS: stack.temporalAddress,
+    LEADGATE_PAYLOAD_KEYS: stack.payloadKeys,
     ...extra,
   };
 }

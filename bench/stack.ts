@@ -14,7 +14,9 @@ import { createFreshDatabase } from '../db/fresh-database';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
+import { leadDataConverter } from '../platform/data-converter';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
+import { formatPayloadKeys, generatePayloadKey } from '../platform/payload-keys';
 import { freePort } from '../platform/ports';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
@@ -28,6 +30,8 @@ export interface Stack {
   pool: Pool;
   leadBundlePath: string;
   baselineBundlePath: string;
+  /** LEADGATE_PAYLOAD_KEYS for the worker and API processes: a fresh key per run, as production encrypts every payload. */
+  payloadKeys: string;
   describe: { temporal: string; postgres: string };
   stop(): Promise<void>;
 }
@@ -59,11 +63,13 @@ export async function startStack(options: { fastStorage: boolean; log: (line: st
     await installStageTrigger(pool);
     const connection = await Connection.connect({ address: temporal.address });
     stops.push(() => connection.close());
+    const payloadKeys = [generatePayloadKey()];
     return {
       temporalAddress: temporal.address,
       namespace,
       databaseUrl: postgres.url,
-      temporal: new TemporalClient({ connection, namespace }),
+      temporal: new TemporalClient({ connection, namespace, dataConverter: leadDataConverter(payloadKeys) }),
+      payloadKeys: formatPayloadKeys(payloadKeys),
       pool,
       ...bundles,
       describe: { temporal: temporal.describe, postgres: postgres.describe },

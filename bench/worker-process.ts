@@ -8,6 +8,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { loadConfig } from '../config/config';
 import { createPool } from '../db/pool';
 import { createLogger } from '../platform/logger';
+import { resolvePayloadKeys } from '../platform/payload-keys';
 import { startWorker } from '../worker/run';
 import type { BaselineActivities } from './baseline-workflow';
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   if (mode === 'lead') {
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required');
     const pool = createPool(config.DATABASE_URL, config.WORKER_MAX_CONCURRENT_ACTIVITIES + 2);
-    const worker = await startWorker(config, { address, pool, log: createLogger(config.LOG_LEVEL, { component: 'bench-worker' }) });
+    const worker = await startWorker(config, { address, pool, log: createLogger(config.LOG_LEVEL, { component: 'bench-worker' }), payloadKeys: resolvePayloadKeys(config, 'standalone') });
     process.stdout.write('ready\n');
     await worker.done;
     await pool.end();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePayloadKeys } from '../platform/payload-keys';
 
 /**
  * Every setting LeadGate reads from the environment, parsed once at start-up.
@@ -8,6 +9,18 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+/** `id:base64key,...` parsed into keys; a bad entry is reported by position or id, never by value. */
+const payloadKeys = z.string().transform((value, ctx) => {
+  try {
+    return parsePayloadKeys(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const commaList = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -15,6 +28,21 @@ export const ConfigSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  /** Connect to Temporal over TLS (implied by any of the TLS files, the server name or an API key). */
+  TEMPORAL_TLS: booleanFlag.default(false),
+  /** PEM file of the CA that signed the Temporal frontend's certificate (unset: the system's roots). */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  /** mTLS: PEM client certificate and its key, both or neither. */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** Name checked against the server certificate when it differs from the address host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud API key (sent as a bearer token over TLS). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Payload encryption keys, `id:base64key` pairs, oldest first; the last encrypts. Required outside the embedded stack. */
+  LEADGATE_PAYLOAD_KEYS: payloadKeys.optional(),
+  /** Browser origins (the Temporal UI) allowed to call the codec endpoint. */
+  CODEC_CORS_ORIGINS: commaList.default(['http://127.0.0.1:8233', 'http://localhost:8233', 'http://127.0.0.1:8080', 'http://localhost:8080']),
   /** Unset: an embedded PostgreSQL under DATA_DIR is used. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -38,6 +66,10 @@ export const ConfigSchema = z.object({
   NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   /** Where notifications are POSTed; unset, they are delivered to the log. */
   NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+}).superRefine((config, ctx) => {
+  if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
+    ctx.addIssue({ code: 'custom', path: [config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'], message: 'mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

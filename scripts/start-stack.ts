@@ -13,6 +13,7 @@ import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { createLogger, type Logger } from '../platform/logger';
+import { resolvePayloadKeys } from '../platform/payload-keys';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
 import { startWorker } from '../worker/run';
@@ -51,6 +52,8 @@ async function startPostgres(config: Config, log: Logger, stops: Stop[]): Promis
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, { component: 'stack' });
+  // Before anything starts: a production start without keys stops here, naming the variable.
+  const payloadKeys = resolvePayloadKeys(config, 'embedded');
   // This process owns shutdown order: API first, then worker, then the services.
   Runtime.install({ shutdownSignals: [] });
   const stops: Stop[] = [];
@@ -74,9 +77,9 @@ async function main(): Promise<void> {
     stops.push(() => pool.end());
     await migrate(pool);
     if (config.SEED_DEMO_DATA && (await seedDemoReps(pool))) log.info('seeded the demo team of reps');
-    const worker = await startWorker(config, { address, pool, log });
+    const worker = await startWorker(config, { address, pool, log, payloadKeys });
     stops.push(worker.stop);
-    const api = await startApi(config, { address, pool, log });
+    const api = await startApi(config, { address, pool, log, payloadKeys });
     stops.push(api.stop);
     log.info({ api: api.url }, `LeadGate is ready: ${api.url}/readyz`);
   } catch (error) {

@@ -12,6 +12,8 @@ import { createLogger } from '../../platform/logger';
 import { webhookDelivery } from '../../worker/notification-dispatcher';
 import { LEAD_TASK_QUEUE } from '../../workflows/ids';
 import { eventually, testPool } from '../support/db';
+import { leadDataConverter } from '../../platform/data-converter';
+import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
 import { testServices } from '../support/services';
 
 const pool = testPool();
@@ -20,7 +22,7 @@ let temporal: Client;
 
 beforeAll(async () => {
   connection = await Connection.connect({ address: testServices().temporalAddress });
-  temporal = new Client({ connection });
+  temporal = new Client({ connection, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) });
 });
 afterAll(async () => {
   await pool.end();

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import type { PayloadKey } from '../../platform/payload-codec';
 import { createLeadWorker, type LeadWorkerOptions } from '../../worker/create-worker';
+import { leadDataConverter } from '../../platform/data-converter';
 import { leadBundleOptions } from '../../worker/workflow-bundle';
+import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { testServices } from './services';
 
 let runtimeInstalled = false;
@@ -15,10 +18,14 @@ function installRuntime(): void {
   Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
 }
 
-/** Connects to the dev server started by the global setup. */
-export async function connectTestEnv(): Promise<TestWorkflowEnvironment> {
+/** Connects to the dev server started by the global setup, encrypting payloads as production does. */
+export async function connectTestEnv(payloadKeys: readonly PayloadKey[] = TEST_PAYLOAD_KEYS): Promise<TestWorkflowEnvironment> {
   installRuntime();
-  return TestWorkflowEnvironment.createFromExistingServer({ address: testServices().temporalAddress, namespace: 'default' });
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address: testServices().temporalAddress,
+    namespace: 'default',
+    client: { dataConverter: leadDataConverter(payloadKeys) },
+  });
 }
 
 /** Bundle once per test file: webpack is the slow part of starting a worker. */
@@ -41,6 +48,7 @@ export function createTestWorker(options: TestWorkerOptions): Promise<Worker> {
     connection: options.env.nativeConnection,
     namespace: options.env.namespace ?? 'default',
     pool: options.pool,
+    payloadKeys: options.payloadKeys ?? TEST_PAYLOAD_KEYS,
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle,
     pinnedRulesetVersion: options.pinnedRulesetVersion,
