@@ -1,10 +1,12 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
 import { authenticate } from './auth';
+import { codecRouter } from './codec';
 import { requestContext } from './context';
 import { healthRouter } from './health';
 import { leadActionsRouter } from './lead-actions';
@@ -25,6 +27,8 @@ export interface AppDeps {
   config: Config;
   /** One registry per app; production passes one with the process's default metrics. */
   metrics?: ApiMetrics;
+  /** Serves the remote codec (/codec/*) for operators when given: the same codec the Temporal client encrypts with. */
+  payloadCodec?: PayloadCodec;
 }
 
 /** JSON bodies: generous for a discovery call with many contacts, far below anything abusive. */
@@ -42,6 +46,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use(metricsRouter(metrics));
   app.use(openApiRouter());
+  if (deps.payloadCodec) {
+    app.use(codecRouter({ codec: deps.payloadCodec, pool: deps.pool, namespace: deps.namespace, allowedOrigins: deps.config.CODEC_CORS_ORIGINS }));
+  }
 
   // Every /v1 route: a valid key first (before any body is read), then JSON bodies within the limit.
   app.use('/v1', authenticate(deps.pool));

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Pool } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
-import type { PayloadKey } from '../platform/payload-codec';
+import { AesGcmPayloadCodec, type PayloadKey } from '../platform/payload-codec';
 import { connectTemporalClient } from '../platform/temporal-connection';
 import { LEAD_TASK_QUEUE } from '../workflows/ids';
 import { seedDemoKeys } from '../db/api-keys';
@@ -20,7 +20,8 @@ export async function startApi(config: Config, deps: { address: string; pool: Po
   const temporal = connection.client;
   if (config.SEED_DEMO_DATA) await announceDemoKeys(deps.pool, deps.log);
   const metrics = createMetrics({ pool: deps.pool, defaultMetrics: true });
-  const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics });
+  const payloadCodec = new AesGcmPayloadCodec(deps.payloadKeys);
+  const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics, payloadCodec });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
   });
