@@ -7,9 +7,12 @@
  *   body {"payloads": [{"metadata": {"encoding": "<base64>"}, "data": "<base64>"}]}
  *
  * Manager keys only (prospect data is behind it), presented as
- * `Authorization: Bearer <key>`. Browsers at the configured Temporal UI origins
- * may call it (CORS, credentials allowed); `X-Namespace` must name the
- * namespace this API serves when it is sent.
+ * `Authorization: Bearer <key>` (CLI, scripts) or, for the browser, as an
+ * HttpOnly cookie set once at `/codec/login`: the Temporal UI cannot attach a
+ * header of ours, but sends cookies when its codec setting includes
+ * credentials. Browsers at the configured Temporal UI origins may call it
+ * (CORS, credentials allowed); `X-Namespace` must name the namespace this API
+ * serves when it is sent.
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
@@ -68,12 +71,24 @@ function cors(allowedOrigins: readonly string[]) {
   };
 }
 
+const COOKIE = 'leadgate_codec';
+const COOKIE_MAX_AGE_S = 8 * 3600;
+
+/** The manager key from the Authorization header, else from the codec cookie. */
+function presentedKey(req: Request): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+  if (bearer) return bearer;
+  const cookie = (req.get('cookie') ?? '').split(';').map((c) => c.trim()).find((c) => c.startsWith(`${COOKIE}=`));
+  return cookie ? decodeURIComponent(cookie.slice(COOKIE.length + 1)) : undefined;
+}
+
 function managerOnly(pool: Pool) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    if (req.path === '/login') return next();
+    const key = presentedKey(req);
     const challenge = { 'WWW-Authenticate': 'Bearer realm="leadgate-codec"' };
-    if (!match) throw problem(401, 'The codec needs a manager key: Authorization: Bearer <key>.', {}, challenge);
-    const principal = await authenticateKey(pool, match[1]!);
+    if (!key) throw problem(401, 'The codec needs a manager key: Authorization: Bearer <key>, or sign in at /codec/login.', {}, challenge);
+    const principal = await authenticateKey(pool, key);
     if (!principal) throw problem(401, 'The API key is not valid (unknown or revoked).', {}, challenge);
     if (principal.role !== 'manager') throw problem(403, `The codec needs a manager key; this key's role is ${principal.role}.`);
     req.principal = principal;
@@ -81,6 +96,10 @@ function managerOnly(pool: Pool) {
     next();
   };
 }
+
+const LOGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>LeadGate codec sign-in</title>
+<form method="post" action="/codec/login"><p>Manager key, so the Temporal UI can show decrypted lead data:</p>
+<input name="key" type="password" autocomplete="off" size="70" required> <button>Sign in</button></form>`;
 
 export function codecRouter(deps: CodecDeps): Router {
   const router = Router();
@@ -94,6 +113,18 @@ export function codecRouter(deps: CodecDeps): Router {
     next();
   });
   router.use('/codec', express.json({ limit: CODEC_BODY_LIMIT, strict: true }));
+  router.get('/codec/login', (_req, res) => {
+    res.type('html').send(LOGIN_PAGE);
+  });
+  router.post('/codec/login', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+    const key = typeof req.body?.key === 'string' ? req.body.key.trim() : '';
+    const principal = key ? await authenticateKey(deps.pool, key) : null;
+    if (!principal || principal.role !== 'manager') throw problem(401, 'That is not a valid manager key.');
+    // HttpOnly: no script reads it; SameSite=Strict: only pages on this site (the UI on another port counts) send it.
+    res.cookie(COOKIE, key, { httpOnly: true, sameSite: 'strict', path: '/codec', maxAge: COOKIE_MAX_AGE_S * 1000, secure: req.secure });
+    req.log.info({ keyId: principal.keyId }, 'codec sign-in');
+    res.type('text').send('Signed in: the Temporal UI on this machine now shows decrypted payloads for 8 hours.\n');
+  });
 
   const handle = (transform: (payloads: Payload[]) => Promise<Payload[]>, failure: string) => async (req: Request, res: Response) => {
     const { payloads } = jsonBody(req, PayloadsSchema);

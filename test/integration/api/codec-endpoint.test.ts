@@ -87,3 +87,17 @@ it('lets the Temporal UI origin through CORS preflight and no other origin', asy
   const foreign = await request(h.app).options('/codec/decode').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
   expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
 });
+
+it('signs a browser in with a manager key as an HttpOnly cookie the UI then sends along', async () => {
+  await request(h.app).post('/codec/login').type('form').send({ key: await h.repKey('codec-ss-1') }).expect(401);
+  const login = await request(h.app).post('/codec/login').type('form').send({ key: h.keys.manager }).expect(200);
+  const cookie = String(login.headers['set-cookie']?.[0] ?? '');
+  expect(cookie).toMatch(/^leadgate_codec=.+; Max-Age=\d+; Path=\/codec; .*HttpOnly; SameSite=Strict/);
+  const res = await request(h.app)
+    .post('/codec/decode')
+    .set('Origin', UI)
+    .set('Cookie', cookie.split(';')[0]!)
+    .send({ payloads: [plainPayload('ok')] })
+    .expect(200);
+  expect(res.headers['access-control-allow-origin']).toBe(UI);
+});
