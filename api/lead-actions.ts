@@ -80,7 +80,7 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     if (facts.stage !== 'outcome' && refused(facts)) facts = await confirmLive(deps, facts);
     if (principal.role !== 'intake') {
       try {
-        assertCanActOn(principal, facts.owner, action.action);
+        assertCanActOn(principal, facts.owner);
       } catch (error) {
         reject(action.path, 'not_owner', 'api', error as HttpProblem);
       }

@@ -13,7 +13,7 @@ import { assertCanActOn, principalOf, requireRole } from './auth';
 import { submitLead } from './lead-client';
 import { leadDetail } from './lead-store';
 import type { ApiMetrics } from './metrics';
-import { problem } from './problem';
+import { leadNotFound, problem } from './problem';
 import { decodeCursor, encodeCursor, LeadIdSchema, LeadListQuerySchema, type IntakeStatus } from './schemas';
 import { unavailable } from './temporal-errors';
 import { jsonBody, query } from './validate';
@@ -25,7 +25,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** The path parameter as a lead id; anything that cannot be one is a lead that does not exist. */
 export function leadIdParam(req: Request): string {
   const parsed = LeadIdSchema.safeParse(req.params.id);
-  if (!parsed.success) throw problem(404, 'No such lead.');
+  if (!parsed.success) throw leadNotFound();
   return parsed.data;
 }
 
@@ -96,7 +96,7 @@ export function leadsRouter(deps: RouterDeps): Router {
   router.get('/v1/leads/:id', requireRole('rep', 'manager'), async (req, res) => {
     const leadId = leadIdParam(req);
     const { view, source } = await leadDetail(deps, leadId);
-    assertCanActOn(principalOf(req), view.owner, 'see it');
+    assertCanActOn(principalOf(req), view.owner);
     res.setHeader('X-Lead-State-Source', source);
     res.json(view);
   });

@@ -5,7 +5,7 @@ import type { Logger } from '../platform/logger';
 import { AesGcmPayloadCodec, type PayloadKey } from '../platform/payload-codec';
 import { connectTemporalClient } from '../platform/temporal-connection';
 import { LEAD_TASK_QUEUE } from '../workflows/ids';
-import { seedDemoKeys } from '../db/api-keys';
+import { keyIdOf, seedDemoKeys } from '../db/api-keys';
 import { createApp } from './app';
 import { createMetrics } from './metrics';
 
@@ -46,9 +46,10 @@ export async function startApi(config: Config, deps: { address: string; pool: Po
 async function announceDemoKeys(pool: Pool, log: Logger): Promise<void> {
   const keys = await seedDemoKeys(pool);
   if (!keys) return;
+  // The log names the keys by id only: log collectors keep lines, so secrets go to the person at the terminal alone.
   log.warn(
-    { demoKeys: { intake: keys.intake, manager: keys.manager, rep: keys.rep?.key ?? null }, demoRep: keys.rep?.repId ?? null },
-    'created demo API keys (shown once; revoke with `npm run keys -- revoke <keyId>`, or set SEED_DEMO_DATA=false before the first start)',
+    { demoKeyIds: [keys.intake, keys.manager, keys.rep?.key].filter((k): k is string => Boolean(k)).map((k) => keyIdOf(k)), demoRep: keys.rep?.repId ?? null },
+    'created demo API keys (printed once on stdout; revoke with `npm run keys -- revoke <keyId>`, or set SEED_DEMO_DATA=false before the first start)',
   );
   const lines = [
     '',
@@ -58,7 +59,7 @@ async function announceDemoKeys(pool: Pool, log: Logger): Promise<void> {
     ...(keys.rep ? [`  rep      ${keys.rep.key}   (acts as rep ${keys.rep.repId})`] : []),
     '',
   ];
-  process.stderr.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** For a process that only serves the API: on SIGINT/SIGTERM, stop serving, close the pool, exit. */
