@@ -15,6 +15,7 @@ import { leadsRouter } from './leads';
 import { createMetrics, metricsRouter, type ApiMetrics } from './metrics';
 import { openApiRouter } from './openapi';
 import { problem, problemHandler } from './problem';
+import { perIpLimit, perKeyLimit } from './rate-limit';
 import { reportsRouter } from './reports';
 import { rulesRouter } from './rules';
 
@@ -46,12 +47,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use(metricsRouter(metrics));
   app.use(openApiRouter());
+  // Each client address has a budget on everything that touches the database or Temporal, counted before any key is checked.
+  app.use(['/v1', '/codec'], perIpLimit(deps.pool, deps.config));
   if (deps.payloadCodec) {
     app.use(codecRouter({ codec: deps.payloadCodec, pool: deps.pool, namespace: deps.namespace, allowedOrigins: deps.config.CODEC_CORS_ORIGINS }));
   }
 
-  // Every /v1 route: a valid key first (before any body is read), then JSON bodies within the limit.
+  // Every /v1 route: a valid key first (before any body is read) and its budget, then JSON bodies within the limit.
   app.use('/v1', authenticate(deps.pool));
+  app.use('/v1', perKeyLimit(deps.pool, deps.config));
   app.use('/v1', express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(importRouter(routerDeps));
   app.use(leadsRouter(routerDeps));

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { canonicalJson, leadIdFor, LeadIntakeSchema, type LeadIntake } from '../domain';
 import { leadExists, listLeads, withIdempotencyKey } from '../db/lead-queries';
 import type { AppDeps } from './app';
@@ -14,6 +13,7 @@ import { submitLead } from './lead-client';
 import { leadDetail } from './lead-store';
 import type { ApiMetrics } from './metrics';
 import { leadNotFound, problem } from './problem';
+import { intakeLimit } from './rate-limit';
 import { decodeCursor, encodeCursor, LeadIdSchema, LeadListQuerySchema, type IntakeStatus } from './schemas';
 import { unavailable } from './temporal-errors';
 import { jsonBody, query } from './validate';
@@ -29,25 +29,10 @@ export function leadIdParam(req: Request): string {
   return parsed.data;
 }
 
-/** Per API key (every intake call is authenticated), so one noisy form cannot starve another. */
-export function intakeRateLimit(deps: RouterDeps) {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.INTAKE_RATE_LIMIT_PER_MINUTE,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req) => req.principal?.keyId ?? 'anonymous',
-    handler: (req, _res, next) => {
-      const retryAfter = String(Math.ceil(((req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime() ?? Date.now() + 60_000) / 1000 - Date.now() / 1000));
-      next(problem(429, `At most ${deps.config.INTAKE_RATE_LIMIT_PER_MINUTE} intake requests a minute per key; retry later.`, {}, { 'Retry-After': retryAfter }));
-    },
-  });
-}
-
 export function leadsRouter(deps: RouterDeps): Router {
   const router = Router();
 
-  router.post('/v1/leads', requireRole('intake', 'manager'), intakeRateLimit(deps), async (req, res) => {
+  router.post('/v1/leads', requireRole('intake', 'manager'), intakeLimit(deps.pool, deps.config), async (req, res) => {
     const intake = jsonBody(req, LeadIntakeSchema);
     const header = req.get('idempotency-key');
     if (header !== undefined && !IDEMPOTENCY_KEY.test(header)) {

@@ -62,7 +62,12 @@ export const ConfigSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
   /** On a fresh database: seed the demo team of reps and print demo intake, manager and rep keys. Set false in production before the first start. */
   SEED_DEMO_DATA: booleanFlag.default(true),
+  /** Leads per intake key per minute: a POST counts one, an import its number of rows. */
   INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Requests per API key per minute, any route. */
+  RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** Requests per client address per minute on /v1 and /codec, counted before the key is checked. */
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(2400),
   NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   /** Where notifications are POSTed; unset, they are delivered to the log. */
   NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
