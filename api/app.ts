@@ -5,7 +5,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
-import { authenticate } from './auth';
+import { authenticate, requireRole } from './auth';
 import { codecRouter } from './codec';
 import { requestContext } from './context';
 import { healthRouter } from './health';
@@ -45,7 +45,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext({ log: deps.log, metrics }));
   app.use(helmet());
   app.use(healthRouter(deps));
-  app.use(metricsRouter(metrics));
+  // Metrics name routes and volumes: on the API port they need a manager key; METRICS_PORT moves them to a listener of their own.
+  if (deps.config.METRICS_PORT === undefined) app.use(metricsRouter(metrics, [authenticate(deps.pool), requireRole('manager')]));
   app.use(openApiRouter());
   // Each client address has a budget on everything that touches the database or Temporal, counted before any key is checked.
   app.use(['/v1', '/codec'], perIpLimit(deps.pool, deps.config));

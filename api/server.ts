@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import express, { type Express } from 'express';
 import type { Pool } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
@@ -7,10 +8,12 @@ import { connectTemporalClient } from '../platform/temporal-connection';
 import { LEAD_TASK_QUEUE } from '../workflows/ids';
 import { keyIdOf, seedDemoKeys } from '../db/api-keys';
 import { createApp } from './app';
-import { createMetrics } from './metrics';
+import { createMetrics, metricsRouter, type ApiMetrics } from './metrics';
 
 export interface RunningApi {
   url: string;
+  /** Set when METRICS_PORT gives /metrics a listener of its own. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -22,21 +25,44 @@ export async function startApi(config: Config, deps: { address: string; pool: Po
   const metrics = createMetrics({ pool: deps.pool, defaultMetrics: true });
   const payloadCodec = new AesGcmPayloadCodec(deps.payloadKeys);
   const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics, payloadCodec });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.API_PORT;
-  const url = `http://${config.API_HOST}:${port}`;
+  const server = await listen(app, config.API_PORT, config.API_HOST);
+  const url = `http://${config.API_HOST}:${portOf(server, config.API_PORT)}`;
   deps.log.info({ url }, 'api listening');
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : await listen(metricsApp(metrics), config.METRICS_PORT, config.METRICS_HOST);
+  const metricsUrl = metricsServer ? `http://${config.METRICS_HOST}:${portOf(metricsServer, config.METRICS_PORT!)}` : undefined;
+  if (metricsUrl) deps.log.info({ url: `${metricsUrl}/metrics` }, 'metrics listening');
   return {
     url,
+    ...(metricsUrl ? { metricsUrl } : {}),
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await Promise.all([server, metricsServer].map((s) => (s ? close(s) : undefined)));
       await connection.close();
     },
   };
+}
+
+/** /metrics alone, for a listener the scraper reaches and API clients do not. */
+function metricsApp(metrics: ApiMetrics): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(metricsRouter(metrics));
+  return app;
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve) => {
+    const s = app.listen(port, host, () => resolve(s));
+  });
+}
+
+function portOf(server: Server, fallback: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : fallback;
+}
+
+async function close(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
 }
 
 /**

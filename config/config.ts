@@ -48,6 +48,9 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Set: /metrics is served only on this port of METRICS_HOST, without a key. Unset: /metrics on the API port, manager key required. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),

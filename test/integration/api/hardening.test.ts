@@ -4,10 +4,17 @@
  * per client address, strict lead ids, and a deactivated rep locked out.
  */
 import request from 'supertest';
+import { createMetrics } from '../../../api/metrics';
+import { startApi } from '../../../api/server';
+import { loadConfig } from '../../../config/config';
 import { createApiKey } from '../../../db/api-keys';
 import { setRepActive } from '../../../db/reps';
 import { bearer, createApiHarness, type ApiHarness } from './api-harness';
+import { createLogger } from '../../../platform/logger';
+import { testPool } from '../../support/db';
 import { inboundLead } from '../../support/intake';
+import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
+import { testServices } from '../../support/services';
 
 let h: ApiHarness;
 
@@ -79,4 +86,37 @@ it("disables a rep's keys while the rep is deactivated", async () => {
     await setRepActive(h.pool, 'hard-ss-1', true);
   }
   await request(h.app).get('/v1/leads').set(bearer(key)).expect(200);
+});
+
+describe('/metrics', () => {
+  it('moves to its own listener with METRICS_PORT, off the API port', async () => {
+    const config = loadConfig({ API_PORT: '0', METRICS_PORT: '0', SEED_DEMO_DATA: 'false' });
+    const api = await startApi(config, { address: testServices().temporalAddress, pool: h.pool, log: createLogger('silent'), payloadKeys: TEST_PAYLOAD_KEYS });
+    try {
+      expect(api.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const scraped = await fetch(`${api.metricsUrl}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('# TYPE leadgate_leads_by_stage gauge');
+      expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('counts leads by stage and outcome at most once per refresh period, however often it is scraped', async () => {
+    const pool = testPool();
+    const grouped: string[] = [];
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('GROUP BY')) grouped.push(args[0]);
+      return query(...args);
+    };
+    try {
+      const metrics = createMetrics({ pool });
+      for (let i = 0; i < 5; i++) expect(await metrics.registry.metrics()).toContain('leadgate_leads_by_stage');
+      expect(grouped).toHaveLength(2);
+    } finally {
+      await pool.end();
+    }
+  });
 });
