@@ -74,7 +74,12 @@ export const ConfigSchema = z.object({
   NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   /** Where notifications are POSTed; unset, they are delivered to the log. */
   NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Signs every webhook delivery (HMAC-SHA256, LeadGate-Signature header); required with NOTIFY_WEBHOOK_URL. */
+  NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'Use at least 32 characters (openssl rand -hex 32)').optional(),
 }).superRefine((config, ctx) => {
+  if (config.NOTIFY_WEBHOOK_URL && !config.NOTIFY_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'Required with NOTIFY_WEBHOOK_URL: deliveries are signed' });
+  }
   if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
     ctx.addIssue({ code: 'custom', path: [config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'], message: 'mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY' });
   }

@@ -28,7 +28,7 @@ export async function startWorker(config: Config, deps: { address: string; pool:
     pool: deps.pool,
     log: deps.log,
     intervalMs: config.NOTIFY_POLL_INTERVAL_MS,
-    webhookUrl: config.NOTIFY_WEBHOOK_URL,
+    ...(config.NOTIFY_WEBHOOK_URL && config.NOTIFY_WEBHOOK_SECRET ? { webhook: { url: config.NOTIFY_WEBHOOK_URL, secret: config.NOTIFY_WEBHOOK_SECRET } } : {}),
   });
   const done = worker.run().finally(async () => {
     await dispatcher.stop();
