@@ -13,8 +13,10 @@ export const REDACTED_PATHS = [
   'demoKeys', '*.demoKeys', 'databaseUrl', '*.databaseUrl',
 ];
 
-export function createLogger(level: string, bindings: Record<string, unknown> = {}): Logger {
-  return pino({ level, base: { service: 'leadgate', ...bindings }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** `destination` defaults to stdout; tests pass a stream to read back what the service logged. */
+export function createLogger(level: string, bindings: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
+  const options = { level, base: { service: 'leadgate', ...bindings }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };
