@@ -106,8 +106,9 @@ export function codecRouter(deps: CodecDeps): Router {
   router.use('/codec', cors(deps.allowedOrigins));
   router.use('/codec', managerOnly(deps.pool));
   router.use('/codec', (req, _res, next) => {
+    // The CLI sends an empty X-Namespace when none was given: only a named other namespace is refused.
     const namespace = req.get('x-namespace');
-    if (namespace !== undefined && namespace !== deps.namespace) {
+    if (namespace && namespace !== deps.namespace) {
       throw problem(400, `This codec serves namespace "${deps.namespace}" only.`, { errors: [{ field: 'X-Namespace', message: 'Unknown namespace' }] });
     }
     next();

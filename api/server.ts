@@ -67,16 +67,21 @@ async function close(server: Server): Promise<void> {
 
 /**
  * A fresh install gets an intake, a manager and a rep key at once, printed only
- * the one time they are created (the database keeps nothing but their hashes).
+ * the one time they are created (the database keeps nothing but their hashes),
+ * and only to a person: when stdout is a terminal. Piped stdout usually ends in
+ * a log collector, which keeps lines; there the keys are named by id alone.
  */
 async function announceDemoKeys(pool: Pool, log: Logger): Promise<void> {
   const keys = await seedDemoKeys(pool);
   if (!keys) return;
-  // The log names the keys by id only: log collectors keep lines, so secrets go to the person at the terminal alone.
-  log.warn(
-    { demoKeyIds: [keys.intake, keys.manager, keys.rep?.key].filter((k): k is string => Boolean(k)).map((k) => keyIdOf(k)), demoRep: keys.rep?.repId ?? null },
-    'created demo API keys (printed once on stdout; revoke with `npm run keys -- revoke <keyId>`, or set SEED_DEMO_DATA=false before the first start)',
-  );
+  const terminal = Boolean(process.stdout.isTTY);
+  const demoKeyIds = [keys.intake, keys.manager, keys.rep?.key].filter((k): k is string => Boolean(k)).map((k) => keyIdOf(k));
+  const how = 'revoke with `npm run keys -- revoke <keyId>`, create your own with `npm run keys -- create`, or set SEED_DEMO_DATA=false before the first start';
+  if (!terminal) {
+    log.warn({ demoKeyIds, demoRep: keys.rep?.repId ?? null }, `created demo API keys, not printed because stdout is not a terminal (${how})`);
+    return;
+  }
+  log.warn({ demoKeyIds, demoRep: keys.rep?.repId ?? null }, `created demo API keys, printed once on the terminal (${how})`);
   const lines = [
     '',
     'Demo API keys (created on this first start, shown once):',
