@@ -12,6 +12,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
+import { embeddedPostgresPassword } from '../platform/embedded-postgres-password';
 import { createLogger, type Logger } from '../platform/logger';
 import { resolvePayloadKeys } from '../platform/payload-keys';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
@@ -39,8 +40,10 @@ async function startTemporal(config: Config, log: Logger, stops: Stop[]): Promis
 
 async function startPostgres(config: Config, log: Logger, stops: Stop[]): Promise<string> {
   if (config.DATABASE_URL) return config.DATABASE_URL;
+  const dataDir = path.resolve(config.DATA_DIR, 'postgres');
   const pg = await startEmbeddedPostgres({
-    dataDir: path.resolve(config.DATA_DIR, 'postgres'),
+    dataDir,
+    password: embeddedPostgresPassword(dataDir),
     port: config.EMBEDDED_PG_PORT,
     database: 'leadgate',
   });

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../config/config';
+import { embeddedPostgresPassword } from '../../../platform/embedded-postgres-password';
 import { REDACTED_PATHS } from '../../../platform/logger';
 import { temporalConnectionOptions } from '../../../platform/temporal-connection';
 import { signWebhook, verifyWebhook } from '../../../platform/webhook-signature';
@@ -63,5 +64,31 @@ describe('log redaction', () => {
     const log = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, { write: (line: string) => void lines.push(line) });
     log.warn({ demoKeys: { manager: 'lg_secret1' }, key: 'lg_secret2', created: { key: 'lg_secret3' }, req: { headers: { cookie: 'leadgate_codec=lg_secret4' } }, a: { b: { key: 'lg_secret5' } } }, 'x');
     expect(lines.join('')).not.toMatch(/lg_secret/);
+  });
+});
+
+describe('embedded PostgreSQL password', () => {
+  it('is random for a new cluster, owner-only beside its data folder, and the same on every later start', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'leadgate-pgpass-'));
+    try {
+      const dataDir = path.join(dir, 'postgres');
+      const first = embeddedPostgresPassword(dataDir);
+      expect(first).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(statSync(path.join(dir, 'postgres-password')).mode & 0o777).toBe(0o600);
+      expect(embeddedPostgresPassword(dataDir)).toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the fixed password a cluster was initialised with before passwords were generated', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'leadgate-pgpass-'));
+    try {
+      mkdirSync(path.join(dir, 'postgres'));
+      writeFileSync(path.join(dir, 'postgres', 'PG_VERSION'), '18\n');
+      expect(embeddedPostgresPassword(path.join(dir, 'postgres'))).toBe('leadgate-local');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
