@@ -7,16 +7,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client as TemporalClient, Connection } from '@temporalio/client';
+import type { Client as TemporalClient } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createFreshDatabase } from '../db/fresh-database';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
-import { leadDataConverter } from '../platform/data-converter';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { formatPayloadKeys, generatePayloadKey } from '../platform/payload-keys';
+import { connectTemporalClient } from '../platform/temporal-connection';
+import { loadConfig } from '../config/config';
 import { freePort } from '../platform/ports';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
@@ -61,14 +62,15 @@ export async function startStack(options: { fastStorage: boolean; log: (line: st
     await migrate(pool);
     await seedDemoReps(pool);
     await installStageTrigger(pool);
-    const connection = await Connection.connect({ address: temporal.address });
-    stops.push(() => connection.close());
     const payloadKeys = [generatePayloadKey()];
+    // The same connection settings (TLS, API key) and data converter as the API's client.
+    const connection = await connectTemporalClient({ ...loadConfig(), TEMPORAL_NAMESPACE: namespace }, temporal.address, payloadKeys);
+    stops.push(() => connection.close());
     return {
       temporalAddress: temporal.address,
       namespace,
       databaseUrl: postgres.url,
-      temporal: new TemporalClient({ connection, namespace, dataConverter: leadDataConverter(payloadKeys) }),
+      temporal: connection.client,
       payloadKeys: formatPayloadKeys(payloadKeys),
       pool,
       ...bundles,

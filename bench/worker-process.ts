@@ -4,11 +4,12 @@
  * the prebuilt bundle); `baseline` mode runs the bare workflow with the same
  * worker settings. Prints `ready` on stdout once polling.
  */
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { createPool } from '../db/pool';
 import { createLogger } from '../platform/logger';
 import { resolvePayloadKeys } from '../platform/payload-keys';
+import { connectTemporalWorker } from '../platform/temporal-connection';
 import { startWorker } from '../worker/run';
 import type { BaselineActivities } from './baseline-workflow';
 
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   }
   const taskQueue = process.env.BENCH_TASK_QUEUE;
   if (!taskQueue) throw new Error('BENCH_TASK_QUEUE is required');
-  const connection = await NativeConnection.connect({ address });
+  const connection = await connectTemporalWorker(config, address);
   const activities: BaselineActivities = { noop: async () => undefined };
   const worker = await Worker.create({
     connection,
