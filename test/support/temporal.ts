@@ -18,6 +18,15 @@ function installRuntime(): void {
   Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
 }
 
+/** For tests that scan what the worker side logged: the SDK runtime's lines (worker, workflows, activities) also go to `sink`. Call before anything else touches Temporal. */
+export function installRuntimeCapturing(sink: (line: string) => void): void {
+  if (runtimeInstalled) throw new Error('The SDK runtime is already installed in this test process');
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (entry) => sink(`${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {}, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`)),
+  });
+}
+
 /** Connects to the dev server started by the global setup, encrypting payloads as production does. */
 export async function connectTestEnv(payloadKeys: readonly PayloadKey[] = TEST_PAYLOAD_KEYS): Promise<TestWorkflowEnvironment> {
   installRuntime();

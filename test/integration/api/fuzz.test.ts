@@ -3,8 +3,9 @@
  * server and PostgreSQL, with a worker running the leads): fast-check
  * generates thousands of requests across every route, method, role and kind of
  * malformed input. Every answer must be below 500, arrive at all, and be
- * problem+json when it is an error. Afterwards nothing the service logged may
- * contain the test's contact data or any key secret.
+ * problem+json when it is an error. Afterwards nothing the service logged (the
+ * API's log and the worker's SDK log) may contain the test's contact data or
+ * any key secret.
  */
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
@@ -18,6 +19,7 @@ import { AesGcmPayloadCodec } from '../../../platform/payload-codec';
 import { qualifyingDiscovery } from '../../support/discovery';
 import { inboundLead } from '../../support/intake';
 import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
+import { installRuntimeCapturing } from '../../support/temporal';
 import { createApiHarness, postRoutedLead, type ApiHarness } from './api-harness';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5_000);
@@ -37,6 +39,7 @@ let keys: Record<string, string>;
 let leads: { owned: string; others: string };
 
 beforeAll(async () => {
+  installRuntimeCapturing((line) => logLines.push(line));
   h = await createApiHarness('fuzz', [{ repId: 'fuzz-ss-1', team: 'solution_specialist' }, { repId: 'fuzz-ss-2', team: 'solution_specialist' }]);
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) });
   const config = loadConfig({ INTAKE_RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_KEY_PER_MINUTE: '100000', RATE_LIMIT_PER_IP_PER_MINUTE: '1000000', SEED_DEMO_DATA: 'false' });
@@ -210,6 +213,7 @@ it('logged no contact name, email, phone, note or key secret along the way', () 
   const log = logLines.join('');
   // The capture works: authenticated requests are there by key id, their secrets are not.
   expect(log).toContain(`"keyId":"${keyIdOf(keys.manager!)}"`);
+  expect(log).toMatch(/^INFO Worker state changed/m);
   const leaked = secrets.filter((s) => log.includes(s));
   expect(leaked).toEqual([]);
 });
