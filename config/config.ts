@@ -41,6 +41,11 @@ export const ConfigSchema = z.object({
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   /** Payload encryption keys, `id:base64key` pairs, oldest first; the last encrypts. Required outside the embedded stack. */
   LEADGATE_PAYLOAD_KEYS: payloadKeys.optional(),
+  /**
+   * Read unencrypted payloads (histories from before encryption) as they are. Set false once no lead
+   * started before encryption is still open: then a signal or update not sealed with a LeadGate key is refused.
+   */
+  LEADGATE_ACCEPT_PLAIN_PAYLOADS: booleanFlag.default(true),
   /** Browser origins (the Temporal UI) allowed to call the codec endpoint. */
   CODEC_CORS_ORIGINS: commaList.default(['http://127.0.0.1:8233', 'http://localhost:8233', 'http://127.0.0.1:8080', 'http://localhost:8080']),
   /** Unset: an embedded PostgreSQL under DATA_DIR is used. */

@@ -7,7 +7,9 @@
  * Several keys may be configured: the newest encrypts, every one decrypts, and
  * the id of the key used travels in the payload's metadata, so adding a key
  * rotates without re-encrypting history. Payloads that are not encrypted (the
- * histories written before encryption was switched on) pass through unchanged.
+ * histories written before encryption was switched on) pass through unchanged,
+ * unless `acceptPlain` is off: then only what a LeadGate key sealed is read,
+ * so nobody without a key can hand a lead a signal or update.
  *
  * Runs outside the workflow sandbox (client, worker, replay, codec endpoint):
  * it uses Node's crypto, which the sandbox does not have.
@@ -34,12 +36,19 @@ export interface PayloadKey {
 const utf8 = (value: string) => Buffer.from(value, 'utf8');
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 
+export interface CodecOptions {
+  /** Read payloads that are not encrypted as they are (default), or refuse them. */
+  acceptPlain?: boolean;
+}
+
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
   private readonly current: PayloadKey;
+  private readonly acceptPlain: boolean;
 
   /** `keys` oldest first: the last one encrypts. */
-  constructor(keys: readonly PayloadKey[]) {
+  constructor(keys: readonly PayloadKey[], options: CodecOptions = {}) {
+    this.acceptPlain = options.acceptPlain ?? true;
     const current = keys[keys.length - 1];
     if (!current) throw new ValueError('The payload codec needs at least one key');
     for (const k of keys) {
@@ -77,7 +86,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 
   private decrypt(payload: Payload): Payload {
-    if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
+    if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) {
+      if (this.acceptPlain) return payload;
+      throw new ValueError('Refusing a payload no LeadGate key sealed (LEADGATE_ACCEPT_PLAIN_PAYLOADS=false)');
+    }
     const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
     const key = keyId === undefined ? undefined : this.byId.get(keyId);
     if (!key || keyId === undefined) throw new ValueError(`Payload encrypted with unknown key "${keyId ?? '(none)'}": add it to LEADGATE_PAYLOAD_KEYS`);

@@ -39,12 +39,12 @@ export interface TemporalClient {
 }
 
 export async function connectTemporalClient(
-  config: SecurityConfig & Pick<Config, 'TEMPORAL_NAMESPACE'>,
+  config: SecurityConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'LEADGATE_ACCEPT_PLAIN_PAYLOADS'>,
   address: string,
   keys: readonly PayloadKey[],
 ): Promise<TemporalClient> {
   const connection = await Connection.connect(temporalConnectionOptions(config, address));
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: leadDataConverter(keys) });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: leadDataConverter(keys, { acceptPlain: config.LEADGATE_ACCEPT_PLAIN_PAYLOADS }) });
   return { client, close: () => connection.close() };
 }
 

@@ -20,6 +20,7 @@ export async function startWorker(config: Config, deps: { address: string; pool:
     namespace: config.TEMPORAL_NAMESPACE,
     pool: deps.pool,
     payloadKeys: deps.payloadKeys,
+    acceptPlainPayloads: config.LEADGATE_ACCEPT_PLAIN_PAYLOADS,
     workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH },
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,

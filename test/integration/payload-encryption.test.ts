@@ -3,14 +3,16 @@
  * `temporal workflow show`) sees of a lead: ciphertext, a key id, and no
  * contact name, email, phone or note anywhere in the history.
  */
+import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { leadDataConverter } from '../../platform/data-converter';
-import { disqualifyUpdate, submitDiscoveryUpdate } from '../../workflows/messages';
+import { disqualifyUpdate, recordEngagementSignal, submitDiscoveryUpdate } from '../../workflows/messages';
 import { leadSearchAttributes } from '../../workflows/search-attributes';
 import type { LeadIntake } from '../../domain';
 import { qualifyingDiscovery } from '../support/discovery';
+import { eventually } from '../support/db';
 import { codecCovered, rawLeadHistory } from '../support/history-payloads';
 import { asRep, closeHarness, createHarness, routedLead, waitForStage, type Harness } from '../support/lead-harness';
 import { ROTATED_TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS } from '../support/payload-keys';
@@ -100,6 +102,25 @@ it('rotates keys: new runs use the added key, leads written under the old key ke
   } finally {
     await rotatedEnv.teardown();
   }
+});
+
+it('refuses, once plain payloads are off, a signal no LeadGate key sealed: reaching Temporal is not enough to feed a lead', async () => {
+  const taskQueue = uniqueTaskQueue('strict');
+  const worker = await createTestWorker({ env: h.env, pool: h.pool, bundle: h.bundle, taskQueue, pinnedRulesetVersion: h.rulesetVersion, acceptPlainPayloads: false });
+  await worker.runUntil(async () => {
+    const lead = await routedLead(h, taskQueue);
+    // No codec: plain JSON, as `temporal workflow signal` from anyone on the network would send it.
+    const outsider = new Client({ connection: h.env.connection }).workflow.getHandle(lead.leadId);
+    await outsider.signal(recordEngagementSignal, { type: 'replied', detail: 'injected from outside' });
+    try {
+      // The worker will not run it: its workflow task fails again and again, and the lead records nothing.
+      await eventually(async () => (await outsider.describe()).raw.pendingWorkflowTask?.attempt ?? 0, (attempt) => attempt >= 2, 60_000);
+      const recorded = await h.pool.query("SELECT 1 FROM lead_events WHERE lead_id = $1 AND type = 'engagement_recorded'", [lead.leadId]);
+      expect(recorded.rowCount).toBe(0);
+    } finally {
+      await outsider.terminate('test: lead fed a payload no key sealed');
+    }
+  });
 });
 
 it('replays a history written before encryption next to an encrypted one', async () => {

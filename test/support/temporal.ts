@@ -58,6 +58,7 @@ export function createTestWorker(options: TestWorkerOptions): Promise<Worker> {
     namespace: options.env.namespace ?? 'default',
     pool: options.pool,
     payloadKeys: options.payloadKeys ?? TEST_PAYLOAD_KEYS,
+    acceptPlainPayloads: options.acceptPlainPayloads,
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle,
     pinnedRulesetVersion: options.pinnedRulesetVersion,

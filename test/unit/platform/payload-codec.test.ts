@@ -29,6 +29,13 @@ describe('AES-GCM payload codec', () => {
     expect(decoded).toBe(payload);
   });
 
+  it('refuses payloads no key sealed when told to, still opening sealed ones', async () => {
+    const strict = new AesGcmPayloadCodec([oldKey], { acceptPlain: false });
+    await expect(strict.decode([plain()])).rejects.toThrow(/no LeadGate key sealed/);
+    const sealed = await strict.encode([plain()]);
+    expect(defaultPayloadConverter.fromPayload((await strict.decode(sealed))[0]!)).toEqual(contact);
+  });
+
   it('rotates: the newest key encrypts, payloads under the older key still open', async () => {
     const before = await new AesGcmPayloadCodec([oldKey]).encode([plain()]);
     const rotated = new AesGcmPayloadCodec([oldKey, newKey]);
