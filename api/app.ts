@@ -1,10 +1,12 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
-import { authenticate } from './auth';
+import { authenticate, requireRole } from './auth';
+import { codecRouter } from './codec';
 import { requestContext } from './context';
 import { healthRouter } from './health';
 import { leadActionsRouter } from './lead-actions';
@@ -13,6 +15,7 @@ import { leadsRouter } from './leads';
 import { createMetrics, metricsRouter, type ApiMetrics } from './metrics';
 import { openApiRouter } from './openapi';
 import { problem, problemHandler } from './problem';
+import { perIpLimit, perKeyLimit } from './rate-limit';
 import { reportsRouter } from './reports';
 import { rulesRouter } from './rules';
 import { consoleRouter } from './console';
@@ -30,6 +33,8 @@ export interface AppDeps {
   config: Config;
   /** One registry per app; production passes one with the process's default metrics. */
   metrics?: ApiMetrics;
+  /** Serves the remote codec (/codec/*) for operators when given: the same codec the Temporal client encrypts with. */
+  payloadCodec?: PayloadCodec;
 }
 
 /** JSON bodies: generous for a discovery call with many contacts, far below anything abusive. */
@@ -45,14 +50,21 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext({ log: deps.log, metrics }));
   app.use(helmet());
   app.use(healthRouter(deps));
-  app.use(metricsRouter(metrics));
+  // Metrics name routes and volumes: on the API port they need a manager key; METRICS_PORT moves them to a listener of their own.
+  if (deps.config.METRICS_PORT === undefined) app.use(metricsRouter(metrics, [authenticate(deps.pool), requireRole('manager')]));
   app.use(openApiRouter());
+  // Each client address has a budget on everything that touches the database or Temporal, counted before any key is checked.
+  app.use(['/v1', '/codec'], perIpLimit(deps.pool, deps.config));
+  if (deps.payloadCodec) {
+    app.use(codecRouter({ codec: deps.payloadCodec, pool: deps.pool, namespace: deps.namespace, allowedOrigins: deps.config.CODEC_CORS_ORIGINS }));
+  }
   app.use(consoleRouter(deps.config.CONSOLE_DIR, { https: deps.config.SESSION_COOKIE_SECURE }));
   // Signing in is the one /v1 call made without credentials.
   app.use(sessionRouter(routerDeps));
 
-  // Every /v1 route: a valid key first (before any body is read), then JSON bodies within the limit.
+  // Every /v1 route: a valid key first (before any body is read) and its budget, then JSON bodies within the limit.
   app.use('/v1', authenticate(deps.pool));
+  app.use('/v1', perKeyLimit(deps.pool, deps.config));
   app.use('/v1', express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(importRouter(routerDeps));
   app.use(leadsRouter(routerDeps));

@@ -8,7 +8,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
 import { LEAD_ACTIONS, type LeadActionName } from '../domain/actions';
 import { authenticateKey, type ApiRole, type Principal } from '../db/api-keys';
-import { problem } from './problem';
+import { leadNotFound, problem } from './problem';
 import { authenticateSession, cookieValue, SESSION_COOKIE } from './session-auth';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="leadgate"' };
@@ -60,11 +60,15 @@ export function requireActionRole(action: LeadActionName): RequestHandler {
   };
 }
 
-/** Reps act on (and see) the leads they own only; managers on all; other roles never pass. */
-export function assertCanActOn(principal: Principal, owner: string | null, action: string): void {
+/**
+ * Reps act on (and see) the leads they own only; managers on all; other roles
+ * never pass. Someone else's lead is answered exactly like a missing one, so a
+ * rep key cannot tell which leads exist.
+ */
+export function assertCanActOn(principal: Principal, owner: string | null): void {
   if (principal.role === 'manager') return;
   if (principal.role === 'rep' && principal.repId !== null && principal.repId === owner) return;
-  throw problem(403, `Only the rep who owns this lead (or a manager) may ${action}.`, { reason: 'not_owner' });
+  throw leadNotFound();
 }
 
 /** How the workflow's audit trail names the caller. */

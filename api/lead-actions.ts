@@ -7,7 +7,6 @@
  * bad input never reaches Temporal; the workflow's validator has the last word.
  */
 import { Router, type Request } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import {
   CommercialSchema,
@@ -35,9 +34,10 @@ import { reopenLead } from './intake';
 import { leadHandle, newSubmission, queryLeadState } from './lead-client';
 import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
-import { HttpProblem, problem } from './problem';
+import { HttpProblem, leadNotFound, problem } from './problem';
 import { ReengageSchema, ReopenSchema } from './schemas';
 import { isWorkflowNotFound, unavailable, updateRejection, type RejectionReason } from './temporal-errors';
+import { engagementLimit } from './rate-limit';
 import { jsonBody, optionalJsonBody } from './validate';
 
 /** An Update waits for the lead's lock (a write in flight); past this the caller gets a 503 it can check and retry. */
@@ -117,7 +117,7 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     });
   }
 
-  router.post('/v1/leads/:id/engagement', requireActionRole('engagement'), engagementRateLimit(deps), async (req, res) => {
+  router.post('/v1/leads/:id/engagement', requireActionRole('engagement'), engagementLimit(deps.pool, deps.config, leadIdParam), async (req, res) => {
     const { leadId, facts, payload } = await precheck(req, 'engagement', () => jsonBody(req, EngagementEventSchema));
     await signal(deps, facts, () => leadHandle(deps.temporal, leadId).signal(recordEngagementSignal, payload as z.infer<typeof EngagementEventSchema>));
     res.status(202).json({ leadId, status: 'recorded' });
@@ -148,24 +148,10 @@ export function leadActionsRouter(deps: RouterDeps): Router {
   return router;
 }
 
-/** Per lead, so one flooded lead never slows another; the workflow keeps a bounded summary of what gets through. */
-function engagementRateLimit(deps: RouterDeps) {
-  const limit = deps.config.ENGAGEMENT_RATE_LIMIT_PER_MINUTE;
-  return rateLimit({
-    windowMs: 60_000,
-    limit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req) => `lead:${String(req.params.id)}`,
-    handler: (req, _res, next) => {
-      const resetAt = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime() ?? Date.now() + 60_000;
-      next(problem(429, `At most ${limit} engagement events a minute per lead; retry later.`, {}, { 'Retry-After': String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))) }));
-    },
-  });
-}
-
-/** 403 for the wrong role or another rep's lead, 409 for the wrong stage (a closed lead says so). */
+/** 403 for the wrong role, 404 for another rep's lead (as for a missing one), 409 for the wrong stage (a closed lead says so). */
 function refusalProblem(refusal: ActionRefusal, facts: LeadFacts): HttpProblem {
+  // Someone else's lead reads exactly like a missing one: a rep key cannot tell which leads exist.
+  if (refusal.reason === 'not_owner') return leadNotFound();
   if (refusal.reason !== 'wrong_stage') return problem(403, refusal.message, { reason: refusal.reason });
   if (facts.stage === 'outcome') return closed(facts);
   return problem(409, refusal.message, { reason: 'wrong_stage', stage: refusal.stage, expectedStages: [...refusal.expected] });

@@ -11,8 +11,9 @@ import { leadIdFor, LeadIntakeSchema, type LeadIntake } from '../domain';
 import { findLeadRecord } from '../db/intake';
 import { requireRole } from './auth';
 import { startLeadIfNew } from './lead-client';
-import { intakeRateLimit, type RouterDeps } from './leads';
+import type { RouterDeps } from './leads';
 import { fieldErrors, problem } from './problem';
+import { takeIntakeRows } from './rate-limit';
 import type { ImportReportSchema, ImportRowSchema } from './schemas';
 import type { z } from 'zod';
 
@@ -130,7 +131,7 @@ export function importRouter(deps: RouterDeps): Router {
   const router = Router();
   const csvBody = express.text({ type: ['text/csv', 'application/csv'], limit: MAX_IMPORT_BYTES });
 
-  router.post('/v1/leads/import', requireRole('intake', 'manager'), intakeRateLimit(deps), csvBody, async (req, res) => {
+  router.post('/v1/leads/import', requireRole('intake', 'manager'), csvBody, async (req, res) => {
     const text = csvText(req);
     const records = parseCsv(text);
     const headerRecord = records.shift();
@@ -139,6 +140,8 @@ export function importRouter(deps: RouterDeps): Router {
     checkHeader(header);
     if (records.length === 0) throw problem(400, 'The CSV has a header but no rows.');
     if (records.length > MAX_IMPORT_ROWS) throw problem(413, `At most ${MAX_IMPORT_ROWS} rows per import; split the file.`);
+    // Each row is a lead: an import draws on the same intake budget as that many form posts, or starts nothing.
+    await takeIntakeRows(deps.pool, deps.config, req, records.length);
 
     const rows: ImportRow[] = new Array(records.length);
     const firstLineOf = new Map<string, number>();

@@ -14,7 +14,7 @@ export function leadIntakeRouter(deps: RouterDeps): Router {
   router.get('/v1/leads/:id/intake', requireRole('rep', 'manager'), async (req, res) => {
     const found = await leadIntake(deps.pool, leadIdParam(req));
     if (!found) throw problem(404, 'No such lead.');
-    assertCanActOn(principalOf(req), found.owner, 'see it');
+    assertCanActOn(principalOf(req), found.owner);
     res.json(found.intake);
   });
   return router;

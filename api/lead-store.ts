@@ -9,7 +9,7 @@ import type { Stage } from '../domain';
 import type { LeadEvent, LeadView } from '../domain/lead-view';
 import { findLeadRow, leadEvents, type LeadRow } from '../db/lead-queries';
 import { queryLeadState } from './lead-client';
-import { problem } from './problem';
+import { leadNotFound } from './problem';
 import { isWorkflowNotFound, unavailable } from './temporal-errors';
 
 export interface LeadStoreDeps {
@@ -27,10 +27,6 @@ export interface LeadFacts {
   row: LeadRow | null;
 }
 
-function notFound(leadId: string) {
-  return problem(404, `No lead ${leadId}.`);
-}
-
 async function liveView(temporal: Client, leadId: string): Promise<LeadView> {
   return temporal.withDeadline(Date.now() + LIVE_QUERY_MS, () => queryLeadState(temporal, leadId));
 }
@@ -43,7 +39,7 @@ export async function leadFacts(deps: LeadStoreDeps, leadId: string): Promise<Le
     const view = await liveView(deps.temporal, leadId);
     return { leadId, stage: view.stage, owner: view.owner, row: null };
   } catch (error) {
-    if (isWorkflowNotFound(error)) throw notFound(leadId);
+    if (isWorkflowNotFound(error)) throw leadNotFound();
     throw unavailable(error) ?? error;
   }
 }
@@ -82,9 +78,9 @@ export async function leadDetail(deps: LeadStoreDeps, leadId: string): Promise<L
       view = await liveView(deps.temporal, leadId);
       source = 'live';
     } catch (error) {
-      if (isWorkflowNotFound(error) && !row) throw notFound(leadId);
+      if (isWorkflowNotFound(error) && !row) throw leadNotFound();
       if (!row?.view) {
-        if (isWorkflowNotFound(error)) throw notFound(leadId);
+        if (isWorkflowNotFound(error)) throw leadNotFound();
         throw unavailable(error) ?? error;
       }
       view = row.view;

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { canonicalJson, LeadIntakeSchema } from '../domain';
 import { listLeads } from '../db/lead-queries';
 import type { AppDeps } from './app';
@@ -13,7 +12,8 @@ import { assertCanActOn, principalOf, requireRole } from './auth';
 import { submitIntake } from './intake';
 import { leadDetail } from './lead-store';
 import type { ApiMetrics } from './metrics';
-import { problem } from './problem';
+import { leadNotFound, problem } from './problem';
+import { intakeLimit } from './rate-limit';
 import { decodeCursor, encodeCursor, LeadIdSchema, LeadListQuerySchema, type IntakeStatus } from './schemas';
 import { jsonBody, query } from './validate';
 
@@ -24,29 +24,14 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** The path parameter as a lead id; anything that cannot be one is a lead that does not exist. */
 export function leadIdParam(req: Request): string {
   const parsed = LeadIdSchema.safeParse(req.params.id);
-  if (!parsed.success) throw problem(404, 'No such lead.');
+  if (!parsed.success) throw leadNotFound();
   return parsed.data;
-}
-
-/** Per API key (every intake call is authenticated), so one noisy form cannot starve another. */
-export function intakeRateLimit(deps: RouterDeps) {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.INTAKE_RATE_LIMIT_PER_MINUTE,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req) => req.principal?.keyId ?? 'anonymous',
-    handler: (req, _res, next) => {
-      const retryAfter = String(Math.ceil(((req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime() ?? Date.now() + 60_000) / 1000 - Date.now() / 1000));
-      next(problem(429, `At most ${deps.config.INTAKE_RATE_LIMIT_PER_MINUTE} intake requests a minute per key; retry later.`, {}, { 'Retry-After': retryAfter }));
-    },
-  });
 }
 
 export function leadsRouter(deps: RouterDeps): Router {
   const router = Router();
 
-  router.post('/v1/leads', requireRole('intake', 'manager'), intakeRateLimit(deps), async (req, res) => {
+  router.post('/v1/leads', requireRole('intake', 'manager'), intakeLimit(deps.pool, deps.config), async (req, res) => {
     const intake = jsonBody(req, LeadIntakeSchema);
     const header = req.get('idempotency-key');
     if (header !== undefined && !IDEMPOTENCY_KEY.test(header)) {
@@ -87,7 +72,7 @@ export function leadsRouter(deps: RouterDeps): Router {
   router.get('/v1/leads/:id', requireRole('rep', 'manager'), async (req, res) => {
     const leadId = leadIdParam(req);
     const { view, source } = await leadDetail(deps, leadId);
-    assertCanActOn(principalOf(req), view.owner, 'see it');
+    assertCanActOn(principalOf(req), view.owner);
     res.setHeader('X-Lead-State-Source', source);
     res.json(view);
   });

@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics for the API, on a registry per app (tests build several
- * apps in one process). Outcomes come from the read model at scrape time, so
- * they count leads decided by timers as well as by rep actions.
+ * apps in one process). Outcomes come from the read model, so they count leads
+ * decided by timers as well as by rep actions; those counts are cached for
+ * GAUGE_TTL_MS, so scrapes (however many, however often) cost the database at
+ * most one grouped count per gauge in that time.
  */
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Pool } from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -13,6 +15,24 @@ export interface ApiMetrics {
   leadsStarted: Counter<'via'>;
   intakeSubmissions: Counter<'status'>;
   updateRejections: Counter<'action' | 'reason' | 'decided_by'>;
+}
+
+const GAUGE_TTL_MS = 30_000;
+
+type Counts = Array<{ label: string; n: number }>;
+
+/** The latest counts, re-read at most once per TTL; concurrent scrapes share one query. */
+function cachedCounts(read: () => Promise<Counts>): () => Promise<Counts> {
+  let cached: { at: number; counts: Promise<Counts> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > GAUGE_TTL_MS) {
+      const counts = read();
+      cached = { at: Date.now(), counts };
+      // A failed read is not cached: the next scrape tries again.
+      counts.catch(() => (cached = undefined));
+    }
+    return cached.counts;
+  };
 }
 
 export function createMetrics(options: { pool: Pool; defaultMetrics?: boolean }): ApiMetrics {
@@ -43,34 +63,37 @@ export function createMetrics(options: { pool: Pool; defaultMetrics?: boolean })
     labelNames: ['action', 'reason', 'decided_by'] as const,
     registers: [registry],
   });
+  const countBy = (sql: string) => cachedCounts(async () => (await options.pool.query<{ label: string; n: number }>(sql)).rows);
+  const outcomes = countBy('SELECT status AS label, count(*)::int AS n FROM lead_outcomes GROUP BY status');
+  const stages = countBy('SELECT stage AS label, count(*)::int AS n FROM leads GROUP BY stage');
   new Gauge({
     name: 'leadgate_lead_outcomes',
-    help: 'Outcomes recorded in the read model (one per lead and qualification cycle), by status.',
+    help: 'Outcomes recorded in the read model (one per lead and qualification cycle), by status (refreshed at most every 30 s).',
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await options.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM lead_outcomes GROUP BY status');
+      const rows = await outcomes();
       this.reset();
-      for (const row of rows) this.set({ status: row.status }, row.n);
+      for (const row of rows) this.set({ status: row.label }, row.n);
     },
   });
   new Gauge({
     name: 'leadgate_leads_by_stage',
-    help: 'Leads in the read model by current stage.',
+    help: 'Leads in the read model by current stage (refreshed at most every 30 s).',
     labelNames: ['stage'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await options.pool.query<{ stage: string; n: number }>('SELECT stage, count(*)::int AS n FROM leads GROUP BY stage');
+      const rows = await stages();
       this.reset();
-      for (const row of rows) this.set({ stage: row.stage }, row.n);
+      for (const row of rows) this.set({ stage: row.label }, row.n);
     },
   });
   return { registry, httpDuration, leadsStarted, intakeSubmissions, updateRejections };
 }
 
-export function metricsRouter(metrics: ApiMetrics): Router {
+export function metricsRouter(metrics: ApiMetrics, guards: RequestHandler[] = []): Router {
   const router = Router();
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', ...guards, async (_req, res) => {
     const body = await metrics.registry.metrics();
     res.type(metrics.registry.contentType).send(body);
   });

@@ -79,13 +79,13 @@ export interface Operation {
 const ERROR_TEXT: Record<number, string> = {
   400: 'Malformed request (invalid JSON, query parameter, header or cursor)',
   401: 'Missing, unknown or revoked API key',
-  403: "The key's role may not do this, or the rep does not own the lead",
-  404: 'No such lead',
+  403: "The key's role may not do this",
+  404: 'No such lead: also the answer to a rep asking about another rep\'s lead, and to anything not shaped like a lead id (`lead_` and 20 hex digits)',
   409: 'The lead is in a stage where this action does not apply (or is closed)',
   413: 'Body larger than the limit',
   415: 'Wrong Content-Type',
   422: 'Invalid fields, listed in `errors`',
-  429: 'Rate limit reached (intake per key, engagement per lead); see Retry-After',
+  429: 'A request budget is spent (per client address, per key, intake leads per key, or engagement events per lead); see Retry-After',
   503: 'Temporal or PostgreSQL not reachable, or the lead did not answer in time',
 };
 
@@ -170,7 +170,11 @@ export const OPERATIONS: Operation[] = [
   ...CONSOLE_OPERATIONS,
   { method: 'get', path: '/healthz', summary: 'The process answers', ok: { status: 200, description: 'Alive' }, errors: [] },
   { method: 'get', path: '/readyz', summary: 'Temporal, PostgreSQL and the schema are usable', ok: { status: 200, description: 'Ready (503 when not)' }, errors: [] },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', ok: { status: 200, description: 'Text exposition format', contentType: 'text/plain' }, errors: [] },
+  {
+    method: 'get', path: '/metrics', summary: 'Prometheus metrics', roles: ['manager'],
+    description: 'Needs a manager key here; with METRICS_PORT set it is served on that listener instead, without a key, and not on this one.',
+    ok: { status: 200, description: 'Text exposition format', contentType: 'text/plain' }, errors: [401, 403],
+  },
 ];
 
 const withoutKeys = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));

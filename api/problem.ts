@@ -53,6 +53,15 @@ export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
   });
 }
 
+/**
+ * The one answer for a lead the caller cannot see: missing, malformed id, or
+ * owned by another rep all read the same, so a rep learns nothing about which
+ * leads exist.
+ */
+export function leadNotFound(): HttpProblem {
+  return problem(404, 'No such lead.');
+}
+
 /** 422 listing each failing field. */
 export function invalid(detail: string, errors: FieldError[]): HttpProblem {
   return problem(422, detail, { errors });

@@ -4,6 +4,7 @@
  * them together with the domain schemas.
  */
 import { z } from 'zod';
+import { LEAD_ID_PATTERN } from '../domain/hash';
 import {
   LeadSourceSchema,
   LifecycleSchema,
@@ -17,7 +18,7 @@ import {
 
 const isoDateTime = z.iso.datetime({ offset: true, message: 'Use an ISO date-time with offset, e.g. 2026-03-31T09:00:00Z' });
 
-export const LeadIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, { message: 'Not a lead id' });
+export const LeadIdSchema = z.string().regex(LEAD_ID_PATTERN, { message: 'Not a lead id (lead_ and 20 hex digits)' });
 
 export const ProblemSchema = z.object({
   type: z.string(),

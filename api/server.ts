@@ -1,59 +1,93 @@
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import express, { type Express } from 'express';
 import type { Pool } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
+import { AesGcmPayloadCodec, type PayloadKey } from '../platform/payload-codec';
+import { connectTemporalClient } from '../platform/temporal-connection';
 import { LEAD_TASK_QUEUE } from '../workflows/ids';
-import { seedDemoKeys } from '../db/api-keys';
+import { keyIdOf, seedDemoKeys } from '../db/api-keys';
 import { createApp } from './app';
 import { startIntakeRelay } from './intake';
-import { createMetrics } from './metrics';
+import { createMetrics, metricsRouter, type ApiMetrics } from './metrics';
 import { announceDemoLogins } from './session';
 
 export interface RunningApi {
   url: string;
+  /** Set when METRICS_PORT gives /metrics a listener of its own. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
 /** Connects to Temporal and serves the API until stopped. */
-export async function startApi(config: Config, deps: { address: string; pool: Pool; log: Logger }): Promise<RunningApi> {
-  const connection = await Connection.connect({ address: deps.address });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+export async function startApi(config: Config, deps: { address: string; pool: Pool; log: Logger; payloadKeys: readonly PayloadKey[] }): Promise<RunningApi> {
+  const connection = await connectTemporalClient(config, deps.address, deps.payloadKeys);
+  const temporal = connection.client;
   if (config.SEED_DEMO_DATA) await announceDemoKeys(deps.pool, deps.log);
   if (config.SEED_DEMO_DATA) await announceDemoLogins(deps.pool, config.PASSWORD_HASH_COST);
   const metrics = createMetrics({ pool: deps.pool, defaultMetrics: true });
-  const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics });
+  const payloadCodec = new AesGcmPayloadCodec(deps.payloadKeys);
+  const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics, payloadCodec });
   // Intakes kept during a Temporal outage are handed over from here: the API wrote them and holds the Temporal client.
   const relay = startIntakeRelay({ temporal, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log }, config.INTAKE_RELAY_INTERVAL_MS);
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.API_PORT;
-  const url = `http://${config.API_HOST}:${port}`;
+  const server = await listen(app, config.API_PORT, config.API_HOST);
+  const url = `http://${config.API_HOST}:${portOf(server, config.API_PORT)}`;
   deps.log.info({ url }, 'api listening');
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : await listen(metricsApp(metrics), config.METRICS_PORT, config.METRICS_HOST);
+  const metricsUrl = metricsServer ? `http://${config.METRICS_HOST}:${portOf(metricsServer, config.METRICS_PORT!)}` : undefined;
+  if (metricsUrl) deps.log.info({ url: `${metricsUrl}/metrics` }, 'metrics listening');
   return {
     url,
+    ...(metricsUrl ? { metricsUrl } : {}),
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await Promise.all([server, metricsServer].map((s) => (s ? close(s) : undefined)));
       await relay.stop();
       await connection.close();
     },
   };
 }
 
+/** /metrics alone, for a listener the scraper reaches and API clients do not. */
+function metricsApp(metrics: ApiMetrics): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(metricsRouter(metrics));
+  return app;
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve) => {
+    const s = app.listen(port, host, () => resolve(s));
+  });
+}
+
+function portOf(server: Server, fallback: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : fallback;
+}
+
+async function close(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+}
+
 /**
  * A fresh install gets an intake, a manager and a rep key at once, printed only
- * the one time they are created (the database keeps nothing but their hashes).
+ * the one time they are created (the database keeps nothing but their hashes),
+ * and only to a person: when stdout is a terminal. Piped stdout usually ends in
+ * a log collector, which keeps lines; there the keys are named by id alone.
  */
 async function announceDemoKeys(pool: Pool, log: Logger): Promise<void> {
   const keys = await seedDemoKeys(pool);
   if (!keys) return;
-  log.warn(
-    { demoKeys: { intake: keys.intake, manager: keys.manager, rep: keys.rep?.key ?? null }, demoRep: keys.rep?.repId ?? null },
-    'created demo API keys (shown once; revoke with `npm run keys -- revoke <keyId>`, or set SEED_DEMO_DATA=false before the first start)',
-  );
+  const terminal = Boolean(process.stdout.isTTY);
+  const demoKeyIds = [keys.intake, keys.manager, keys.rep?.key].filter((k): k is string => Boolean(k)).map((k) => keyIdOf(k));
+  const how = 'revoke with `npm run keys -- revoke <keyId>`, create your own with `npm run keys -- create`, or set SEED_DEMO_DATA=false before the first start';
+  if (!terminal) {
+    log.warn({ demoKeyIds, demoRep: keys.rep?.repId ?? null }, `created demo API keys, not printed because stdout is not a terminal (${how})`);
+    return;
+  }
+  log.warn({ demoKeyIds, demoRep: keys.rep?.repId ?? null }, `created demo API keys, printed once on the terminal (${how})`);
   const lines = [
     '',
     'Demo API keys (created on this first start, shown once):',
@@ -62,7 +96,7 @@ async function announceDemoKeys(pool: Pool, log: Logger): Promise<void> {
     ...(keys.rep ? [`  rep      ${keys.rep.key}   (acts as rep ${keys.rep.repId})`] : []),
     '',
   ];
-  process.stderr.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** For a process that only serves the API: on SIGINT/SIGTERM, stop serving, close the pool, exit. */

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { createPool } from '../db/pool';
+import { resolvePayloadKeys } from '../platform/payload-keys';
 import { createLeadWorker } from '../worker/create-worker';
 import type { BaselineActivities } from './baseline-workflow';
 
@@ -37,6 +38,7 @@ async function createProbeWorker(connection: NativeConnection, taskQueue: string
       maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxCachedWorkflows: cacheSize,
       debugMode: true,
+      payloadKeys: resolvePayloadKeys(config, 'standalone'),
     });
     return { worker, close: () => pool.end() };
   }

@@ -9,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { leadDataConverter } from '../platform/data-converter';
+import { parsePayloadKeys } from '../platform/payload-keys';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -39,7 +41,10 @@ async function main(): Promise<void> {
     wallStart = performance.now();
   };
   if (warmup === 0) mark();
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath } }, histories)) {
+  // The same data converter the workers run: lead histories are encrypted, bare ones plain (which it passes through).
+  const keys = process.env.LEADGATE_PAYLOAD_KEYS;
+  const dataConverter = keys ? { dataConverter: leadDataConverter(parsePayloadKeys(keys)) } : {};
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, ...dataConverter }, histories)) {
     if (result.error) {
       failures++;
       if (firstErrors.length < 3) firstErrors.push(`${result.workflowId}: ${result.error.message}`);

@@ -99,6 +99,7 @@ function childEnv(stack: Stack, extra: Record<string, string>): NodeJS.ProcessEn
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_NAMESPACE: stack.namespace,
     BENCH_TEMPORAL_ADDRESS: stack.temporalAddress,
+    LEADGATE_PAYLOAD_KEYS: stack.payloadKeys,
     ...extra,
   };
 }
@@ -115,6 +116,8 @@ async function startApiAndGateway(ctx: Pick<Ctx, 'stack' | 'args'>, nodeArgs: st
       API_PORT: String(await freePort()),
       // The bench is one client posting thousands of leads; the per-client intake limit would measure the limiter.
       INTAKE_RATE_LIMIT_PER_MINUTE: '100000000',
+      RATE_LIMIT_PER_KEY_PER_MINUTE: '100000000',
+      RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
       SEED_DEMO_DATA: 'false',
     }),
   });

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client as TemporalClient, Connection } from '@temporalio/client';
+import type { Client as TemporalClient } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Client, type Pool } from 'pg';
 import { createFreshDatabase } from '../db/fresh-database';
@@ -16,6 +16,9 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
+import { formatPayloadKeys, generatePayloadKey } from '../platform/payload-keys';
+import { connectTemporalClient } from '../platform/temporal-connection';
+import { loadConfig } from '../config/config';
 import { freePort, freePortBlock } from '../platform/ports';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
@@ -32,6 +35,8 @@ export interface Stack {
   pool: Pool;
   leadBundlePath: string;
   baselineBundlePath: string;
+  /** LEADGATE_PAYLOAD_KEYS for the worker and API processes: a fresh key per run, as production encrypts every payload. */
+  payloadKeys: string;
   describe: { temporal: string; postgres: string };
   stop(): Promise<void>;
 }
@@ -74,13 +79,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await migrate(pool);
     await seedDemoReps(pool);
     await installStageTrigger(pool);
-    const connection = await Connection.connect({ address: temporal.address });
+    const payloadKeys = [generatePayloadKey()];
+    // The same connection settings (TLS, API key) and data converter as the API's client.
+    const connection = await connectTemporalClient({ ...loadConfig(), TEMPORAL_NAMESPACE: namespace }, temporal.address, payloadKeys);
     stops.push(() => connection.close());
     return {
       temporalAddress: temporal.address,
       namespace,
       databaseUrl: postgres.url,
-      temporal: new TemporalClient({ connection, namespace }),
+      temporal: connection.client,
+      payloadKeys: formatPayloadKeys(payloadKeys),
       pool,
       ...bundles,
       describe: { temporal: temporal.describe, postgres: postgres.describe },

@@ -4,10 +4,13 @@
  * the prebuilt bundle); `baseline` mode runs the bare workflow with the same
  * worker settings. Prints `ready` on stdout once polling.
  */
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { createPool } from '../db/pool';
+import { leadDataConverter } from '../platform/data-converter';
 import { createLogger } from '../platform/logger';
+import { resolvePayloadKeys } from '../platform/payload-keys';
+import { connectTemporalWorker } from '../platform/temporal-connection';
 import { startWorker } from '../worker/run';
 import type { BaselineActivities } from './baseline-workflow';
 
@@ -20,7 +23,7 @@ async function main(): Promise<void> {
   if (mode === 'lead') {
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required');
     const pool = createPool(config.DATABASE_URL, config.WORKER_MAX_CONCURRENT_ACTIVITIES + 2);
-    const worker = await startWorker(config, { address, pool, log: createLogger(config.LOG_LEVEL, { component: 'bench-worker' }) });
+    const worker = await startWorker(config, { address, pool, log: createLogger(config.LOG_LEVEL, { component: 'bench-worker' }), payloadKeys: resolvePayloadKeys(config, 'standalone') });
     process.stdout.write('ready\n');
     await worker.done;
     await pool.end();
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
   }
   const taskQueue = process.env.BENCH_TASK_QUEUE;
   if (!taskQueue) throw new Error('BENCH_TASK_QUEUE is required');
-  const connection = await NativeConnection.connect({ address });
+  const connection = await connectTemporalWorker(config, address);
   const activities: BaselineActivities = { noop: async () => undefined };
   const worker = await Worker.create({
     connection,
@@ -36,7 +39,8 @@ async function main(): Promise<void> {
     taskQueue,
     workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH },
     activities,
-    // The same settings the lead worker runs with (worker/create-worker.ts, config defaults).
+    // The same settings the lead worker runs with (worker/create-worker.ts, config defaults), encryption included.
+    dataConverter: leadDataConverter(resolvePayloadKeys(config, 'standalone')),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: '10s',

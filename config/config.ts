@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePayloadKeys } from '../platform/payload-keys';
 
 /**
  * Every setting LeadGate reads from the environment, parsed once at start-up.
@@ -8,6 +9,18 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+/** `id:base64key,...` parsed into keys; a bad entry is reported by position or id, never by value. */
+const payloadKeys = z.string().transform((value, ctx) => {
+  try {
+    return parsePayloadKeys(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const commaList = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -15,11 +28,34 @@ export const ConfigSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  /** Connect to Temporal over TLS (implied by any of the TLS files, the server name or an API key). */
+  TEMPORAL_TLS: booleanFlag.default(false),
+  /** PEM file of the CA that signed the Temporal frontend's certificate (unset: the system's roots). */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  /** mTLS: PEM client certificate and its key, both or neither. */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** Name checked against the server certificate when it differs from the address host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud API key (sent as a bearer token over TLS). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Payload encryption keys, `id:base64key` pairs, oldest first; the last encrypts. Required outside the embedded stack. */
+  LEADGATE_PAYLOAD_KEYS: payloadKeys.optional(),
+  /**
+   * Read unencrypted payloads (histories from before encryption) as they are. Set false once no lead
+   * started before encryption is still open: then a signal or update not sealed with a LeadGate key is refused.
+   */
+  LEADGATE_ACCEPT_PLAIN_PAYLOADS: booleanFlag.default(true),
+  /** Browser origins (the Temporal UI) allowed to call the codec endpoint. */
+  CODEC_CORS_ORIGINS: commaList.default(['http://127.0.0.1:8233', 'http://localhost:8233', 'http://127.0.0.1:8080', 'http://localhost:8080']),
   /** Unset: an embedded PostgreSQL under DATA_DIR is used. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Set: /metrics is served only on this port of METRICS_HOST, without a key. Unset: /metrics on the API port, manager key required. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
@@ -45,8 +81,13 @@ export const ConfigSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2_000),
   /** On a fresh database: seed the demo team of reps and print demo intake, manager and rep keys. Set false in production before the first start. */
   SEED_DEMO_DATA: booleanFlag.default(true),
+  /** Leads per intake key per minute: a POST counts one, an import its number of rows. */
   INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  /** Engagement events one lead takes a minute (per API process); more is a 429, so no script can flood a lead. */
+  /** Requests per API key per minute, any route. */
+  RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** Requests per client address per minute on /v1 and /codec, counted before the key is checked. */
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(2400),
+  /** Engagement events one lead takes a minute (shared by every API process); more is a 429, so no script can flood a lead. */
   ENGAGEMENT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** How often the API hands intakes queued during a Temporal outage over to Temporal. */
   INTAKE_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
@@ -56,9 +97,6 @@ export const ConfigSchema = z.object({
   PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(4000),
   /** PostgreSQL pool: idle connections are closed after this long. */
   PG_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30000),
-  NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
-  /** Where notifications are POSTed; unset, they are delivered to the log. */
-  NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Console sign-in: how long a session lives, whether its cookie is Secure (set true behind HTTPS). */
   SESSION_TTL_SECONDS: z.coerce.number().int().min(1).default(8 * 3600),
   SESSION_COOKIE_SECURE: booleanFlag.default(false),
@@ -70,6 +108,18 @@ export const ConfigSchema = z.object({
   PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(11),
   /** The built console (`npm run build`), served at /app. */
   CONSOLE_DIR: z.string().min(1).default('web/dist'),
+  NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  /** Where notifications are POSTed; unset, they are delivered to the log. */
+  NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Signs every webhook delivery (HMAC-SHA256, LeadGate-Signature header); required with NOTIFY_WEBHOOK_URL. */
+  NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'Use at least 32 characters (openssl rand -hex 32)').optional(),
+}).superRefine((config, ctx) => {
+  if (config.NOTIFY_WEBHOOK_URL && !config.NOTIFY_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'Required with NOTIFY_WEBHOOK_URL: deliveries are signed' });
+  }
+  if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
+    ctx.addIssue({ code: 'custom', path: [config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'], message: 'mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -71,12 +71,16 @@ export async function revokeApiKey(pool: Pool, keyIdOrKey: string): Promise<bool
 // Compared against when the key id is unknown, so every lookup does the same work.
 const UNKNOWN_KEY_HASH = hashKey('lg_unknown');
 
-/** The principal a presented key stands for; null when it is malformed, unknown or revoked. */
+/**
+ * The principal a presented key stands for; null when it is malformed, unknown,
+ * revoked, or a rep key whose rep has been deactivated.
+ */
 export async function authenticateKey(pool: Pool, presented: string): Promise<Principal | null> {
   const keyId = keyIdOf(presented);
   if (!keyId) return null;
-  const { rows } = await pool.query<{ key_hash: string; role: ApiRole; rep_id: string | null; revoked_at: Date | null }>(
-    'SELECT key_hash, role, rep_id, revoked_at FROM api_keys WHERE key_id = $1',
+  const { rows } = await pool.query<{ key_hash: string; role: ApiRole; rep_id: string | null; revoked_at: Date | null; rep_active: boolean | null }>(
+    `SELECT k.key_hash, k.role, k.rep_id, k.revoked_at, r.active AS rep_active
+     FROM api_keys k LEFT JOIN reps r ON r.rep_id = k.rep_id WHERE k.key_id = $1`,
     [keyId],
   );
   const row = rows[0];
@@ -84,6 +88,7 @@ export async function authenticateKey(pool: Pool, presented: string): Promise<Pr
   const actual = Buffer.from(hashKey(presented), 'hex');
   const matches = timingSafeEqual(expected, actual);
   if (!row || !matches || row.revoked_at) return null;
+  if (row.role === 'rep' && row.rep_active !== true) return null;
   return { keyId, role: row.role, repId: row.rep_id };
 }
 

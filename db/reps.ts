@@ -22,6 +22,16 @@ export async function upsertRep(pool: Pool, rep: Omit<Rep, 'active'> & { active?
   );
 }
 
+/**
+ * Takes a rep off (or back on) the floor: no new leads are routed to an
+ * inactive rep, and their API keys stop authenticating (checked at every
+ * request), so leaving the team closes their access at once. Returns false for an unknown rep.
+ */
+export async function setRepActive(pool: Pool, repId: string, active: boolean): Promise<boolean> {
+  const { rowCount } = await pool.query('UPDATE reps SET active = $2 WHERE rep_id = $1', [repId, active]);
+  return (rowCount ?? 0) > 0;
+}
+
 export async function listReps(pool: Pool): Promise<Rep[]> {
   const { rows } = await pool.query(
     'SELECT rep_id, name, email, team, capacity, is_team_lead, active FROM reps ORDER BY team, rep_id',

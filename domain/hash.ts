@@ -39,3 +39,6 @@ export function leadIdFor(email: string, domain: string): string {
   const key = `${email.trim().toLowerCase()}|${normaliseDomain(domain)}`;
   return `lead_${(fnv1a64(key) + fnv1a64(`leadgate:${key}`)).slice(0, 20)}`;
 }
+
+/** The only shape `leadIdFor` produces: anything else is not a lead id, whatever it looks like. */
+export const LEAD_ID_PATTERN = /^lead_[0-9a-f]{20}$/;

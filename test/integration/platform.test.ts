@@ -9,9 +9,12 @@ import { deliverDueNotifications, enqueueNotification } from '../../db/outbox';
 import { createPool } from '../../db/pool';
 import { freePort } from '../../platform/ports';
 import { createLogger } from '../../platform/logger';
+import { verifyWebhook } from '../../platform/webhook-signature';
 import { webhookDelivery } from '../../worker/notification-dispatcher';
 import { LEAD_TASK_QUEUE } from '../../workflows/ids';
 import { eventually, testPool } from '../support/db';
+import { leadDataConverter } from '../../platform/data-converter';
+import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
 import { testServices } from '../support/services';
 
 const pool = testPool();
@@ -20,7 +23,7 @@ let temporal: Client;
 
 beforeAll(async () => {
   connection = await Connection.connect({ address: testServices().temporalAddress });
-  temporal = new Client({ connection });
+  temporal = new Client({ connection, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) });
 });
 afterAll(async () => {
   await pool.end();
@@ -57,7 +60,9 @@ describe('health', () => {
       const res = await request(app({ pool: unreachable })).get('/readyz').expect(503);
       expect(res.body.status).toBe('not_ready');
       expect(res.body.checks.temporal.ok).toBe(true);
-      expect(res.body.checks.postgres).toMatchObject({ ok: false, detail: expect.any(String) });
+      expect(res.body.checks.postgres).toEqual({ ok: false, detail: 'unavailable' });
+      // The raw driver error (host, port, user) stays in the log, out of an unauthenticated probe.
+      expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|nobody|ECONNREFUSED/);
     } finally {
       await unreachable.end();
     }
@@ -87,7 +92,8 @@ describe('notification outbox delivery', () => {
   it('delivers queued messages to the webhook once and backs off after a failure', async () => {
     // The outbox is shared with every other test's leads: this hook fails and records only ours.
     const leadId = `lead_outbox_${Date.now()}`;
-    const received: Array<{ kind: string; key: string | undefined }> = [];
+    const received: Array<{ kind: string; key: string | undefined; signed: boolean }> = [];
+    const secret = 'test-webhook-secret-0123456789abcdef';
     let failedOnce = false;
     const server = http.createServer((req, res) => {
       let body = '';
@@ -99,7 +105,10 @@ describe('notification outbox delivery', () => {
           res.writeHead(503).end();
           return;
         }
-        if (message.leadId === leadId) received.push({ kind: message.kind, key: req.headers['idempotency-key'] as string | undefined });
+        if (message.leadId === leadId) {
+          const signed = verifyWebhook(secret, req.headers['leadgate-signature'] as string | undefined, body);
+          received.push({ kind: message.kind, key: req.headers['idempotency-key'] as string | undefined, signed });
+        }
         res.writeHead(204).end();
       });
     });
@@ -107,7 +116,7 @@ describe('notification outbox delivery', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     try {
       await enqueueNotification(pool, { leadId, cycle: 0, kind: 'lead_assigned', recipientRepId: 'rep-a', recipientTeam: 'iam', payload: { companyName: 'Acme' } });
-      const deliver = webhookDelivery(url);
+      const deliver = webhookDelivery(url, secret);
       const ours = async () => (await pool.query('SELECT attempts, delivered_at, last_error, next_attempt_at > now() AS backing_off FROM notification_outbox WHERE lead_id = $1', [leadId])).rows[0];
 
       // Batches are oldest first, so drain until ours has been tried.
@@ -118,7 +127,7 @@ describe('notification outbox delivery', () => {
       await pool.query('UPDATE notification_outbox SET next_attempt_at = now() WHERE lead_id = $1', [leadId]);
       expect(await deliverUntil((row) => row.delivered_at !== null)).toMatchObject({ attempts: 2, delivered_at: expect.any(Date), last_error: null });
       await deliverDueNotifications(pool, deliver);
-      expect(received).toEqual([{ kind: 'lead_assigned', key: `${leadId}:0:lead_assigned` }]);
+      expect(received).toEqual([{ kind: 'lead_assigned', key: `${leadId}:0:lead_assigned`, signed: true }]);
     } finally {
       server.close();
     }

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import type { PayloadKey } from '../../platform/payload-codec';
 import { createLeadWorker, type LeadWorkerOptions } from '../../worker/create-worker';
+import { leadDataConverter } from '../../platform/data-converter';
 import { leadBundleOptions } from '../../worker/workflow-bundle';
+import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { testServices } from './services';
 
 let runtimeInstalled = false;
@@ -15,10 +18,23 @@ function installRuntime(): void {
   Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
 }
 
-/** Connects to the dev server started by the global setup. */
-export async function connectTestEnv(): Promise<TestWorkflowEnvironment> {
+/** For tests that scan what the worker side logged: the SDK runtime's lines (worker, workflows, activities) also go to `sink`. Call before anything else touches Temporal. */
+export function installRuntimeCapturing(sink: (line: string) => void): void {
+  if (runtimeInstalled) throw new Error('The SDK runtime is already installed in this test process');
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (entry) => sink(`${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {}, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`)),
+  });
+}
+
+/** Connects to the dev server started by the global setup, encrypting payloads as production does. */
+export async function connectTestEnv(payloadKeys: readonly PayloadKey[] = TEST_PAYLOAD_KEYS): Promise<TestWorkflowEnvironment> {
   installRuntime();
-  return TestWorkflowEnvironment.createFromExistingServer({ address: testServices().temporalAddress, namespace: 'default' });
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address: testServices().temporalAddress,
+    namespace: 'default',
+    client: { dataConverter: leadDataConverter(payloadKeys) },
+  });
 }
 
 /** Bundle once per test file: webpack is the slow part of starting a worker. */
@@ -41,6 +57,8 @@ export function createTestWorker(options: TestWorkerOptions): Promise<Worker> {
     connection: options.env.nativeConnection,
     namespace: options.env.namespace ?? 'default',
     pool: options.pool,
+    payloadKeys: options.payloadKeys ?? TEST_PAYLOAD_KEYS,
+    acceptPlainPayloads: options.acceptPlainPayloads,
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle,
     pinnedRulesetVersion: options.pinnedRulesetVersion,

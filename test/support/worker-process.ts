@@ -5,6 +5,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createPool } from '../../db/pool';
 import { createLeadWorker } from '../../worker/create-worker';
+import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { bundleLeadWorkflows } from './temporal';
 
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     connection,
     namespace: 'default',
     pool: createPool(WORKER_DATABASE_URL, 5),
+    payloadKeys: TEST_PAYLOAD_KEYS,
     taskQueue: WORKER_TASK_QUEUE,
     workflowBundle: bundle,
     pinnedRulesetVersion: WORKER_RULESET_VERSION,

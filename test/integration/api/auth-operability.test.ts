@@ -201,7 +201,9 @@ describe('operability', () => {
     }).expect(202);
     await request(app).post(`/v1/leads/${someLead}/discovery`).set(bearer(h.keys.manager)).send({ needConfirmed: 'maybe' }).expect(422);
     await request(app).get(`/v1/leads/${someLead}`).set(bearer(h.keys.manager)).expect(404);
-    const text = (await request(app).get('/metrics').expect(200)).text;
+    await request(app).get('/metrics').expect(401);
+    await request(app).get('/metrics').set(bearer(h.keys.intake)).expect(403);
+    const text = (await request(app).get('/metrics').set(bearer(h.keys.manager)).expect(200)).text;
     expect(text).toMatch(/leadgate_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/leads\/:id"[^}]*status="404"/);
     expect(text).toMatch(/leadgate_http_request_duration_seconds_count\{method="POST",route="\/v1\/leads",status="202"\} 1/);
     expect(text).toMatch(/leadgate_leads_started_total\{via="post"\} 1/);

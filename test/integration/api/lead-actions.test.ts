@@ -67,16 +67,21 @@ describe('the path a rep walks', () => {
     expect(again.body.detail).toMatch(/closed/);
   });
 
-  it("refuses another rep's hand (403) and lets a manager act on any lead", async () => {
+  it("answers another rep exactly as for a lead that does not exist, and lets a manager act on any lead", async () => {
     const { leadId, view } = await postRoutedLead(h);
     const other = await otherRepKey(view.owner);
+    const missing = 'lead_00000000000000000000';
+    const answer = (res: request.Response) => ({ status: res.status, type: res.headers['content-type'], body: { ...res.body, instance: undefined, requestId: undefined } });
     for (const step of ['discovery', 'disqualify'] as const) {
       const body = step === 'discovery' ? qualifyingDiscovery() : { reason: 'no_budget_path', note: 'CFO froze security spend until FY27; revisit in the next budget cycle' };
       const res = await request(h.app).post(`/v1/leads/${leadId}/${step}`).set(bearer(other)).send(body);
-      expect(res.status).toBe(403);
-      expect(res.body).toMatchObject({ status: 403, reason: 'not_owner' });
+      const absent = await request(h.app).post(`/v1/leads/${missing}/${step}`).set(bearer(other)).send(body);
+      expect(res.status).toBe(404);
+      expect(answer(res)).toEqual(answer(absent));
     }
-    expect((await request(h.app).get(`/v1/leads/${leadId}`).set(bearer(other))).status).toBe(403);
+    const seen = await request(h.app).get(`/v1/leads/${leadId}`).set(bearer(other));
+    expect(answer(seen)).toEqual(answer(await request(h.app).get(`/v1/leads/${missing}`).set(bearer(other))));
+    expect(seen.status).toBe(404);
 
     const byManager = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(h.keys.manager)).send(qualifyingDiscovery());
     expect(byManager.status).toBe(200);
@@ -118,7 +123,7 @@ describe('engagement and re-engagement', () => {
     expect(seen.events.filter((e) => e.type === 'engagement_recorded').map((e) => e.data?.type)).toEqual(['replied', 'booked_meeting']);
 
     const other = await otherRepKey(view.owner);
-    expect((await request(h.app).post(`/v1/leads/${leadId}/engagement`).set(bearer(other)).send({ type: 'replied' })).status).toBe(403);
+    expect((await request(h.app).post(`/v1/leads/${leadId}/engagement`).set(bearer(other)).send({ type: 'replied' })).status).toBe(404);
     const invalid = await request(h.app).post(`/v1/leads/${leadId}/engagement`).set(bearer(h.keys.intake)).send({ type: 'waved' });
     expect(invalid.status).toBe(422);
     expect(invalid.body.errors[0].field).toBe('type');

@@ -13,6 +13,9 @@ describe('docker-compose.yml', () => {
     volumes: Record<string, unknown>;
   };
   const services = compose.services;
+  /** What `docker compose` would pass for a required `${VAR:?message}` the operator sets. */
+  const interpolated = (env: Record<string, string>) =>
+    Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/^\$\{LEADGATE_PAYLOAD_KEYS:\?[^}]*\}$/, `k1:${Buffer.alloc(32, 7).toString('base64')}`)]));
 
   it('describes the production topology', () => {
     expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'temporal', 'temporal-postgres', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
@@ -34,13 +37,31 @@ describe('docker-compose.yml', () => {
   it('wires API and worker with configuration LeadGate accepts, pointing at services that exist', () => {
     for (const name of ['api', 'worker']) {
       const env = services[name]?.environment ?? {};
-      expect(() => ConfigSchema.parse(env)).not.toThrow();
+      expect(() => ConfigSchema.parse(interpolated(env))).not.toThrow();
       expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
       const dbHost = new URL(env.DATABASE_URL!).hostname;
       expect(Object.keys(services)).toContain(dbHost);
     }
     expect(services.api?.ports).toContain(`${services.api?.environment?.API_PORT}:3000`);
     expect(services.worker?.image).toBe(services.api?.image);
+  });
+
+  it('publishes Temporal frontend and UI on loopback only', () => {
+    for (const name of ['temporal', 'temporal-ui']) {
+      const ports = services[name]?.ports ?? [];
+      expect(ports.length).toBeGreaterThan(0);
+      for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+  });
+
+  it('starts API and worker without demo data and refuses to start them without payload keys', () => {
+    for (const name of ['api', 'worker']) {
+      const env = services[name]?.environment ?? {};
+      expect(env.SEED_DEMO_DATA).toBe('false');
+      // `${VAR:?msg}`: compose itself stops when the operator has not set the keys.
+      expect(env.LEADGATE_PAYLOAD_KEYS).toMatch(/^\$\{LEADGATE_PAYLOAD_KEYS:\?.+\}$/);
+    }
+    expect(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT).toMatch(/\/codec$/);
   });
 
   it('declares every named volume it mounts', () => {

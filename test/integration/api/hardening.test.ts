@@ -1,0 +1,122 @@
+/**
+ * The API under hostile or careless use: budgets shared by every API process
+ * (through PostgreSQL), imports counted in rows, unauthenticated floods limited
+ * per client address, strict lead ids, and a deactivated rep locked out.
+ */
+import request from 'supertest';
+import { createMetrics } from '../../../api/metrics';
+import { startApi } from '../../../api/server';
+import { loadConfig } from '../../../config/config';
+import { createApiKey } from '../../../db/api-keys';
+import { setRepActive } from '../../../db/reps';
+import { bearer, createApiHarness, type ApiHarness } from './api-harness';
+import { createLogger } from '../../../platform/logger';
+import { testPool } from '../../support/db';
+import { inboundLead } from '../../support/intake';
+import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
+import { testServices } from '../../support/services';
+
+let h: ApiHarness;
+
+beforeAll(async () => {
+  h = await createApiHarness('hardening', [{ repId: 'hard-ss-1', team: 'solution_specialist' }]);
+});
+
+afterAll(() => h.close());
+
+it('shares one key budget across API processes: what one spends, the other cannot', async () => {
+  const [a, b] = [h.appWith({ RATE_LIMIT_PER_KEY_PER_MINUTE: 4 }), h.appWith({ RATE_LIMIT_PER_KEY_PER_MINUTE: 4 })];
+  const key = (await createApiKey(h.pool, { role: 'manager' })).key;
+  const statuses: number[] = [];
+  for (const app of [a, b, a, b, a, b]) statuses.push((await request(app).get('/v1/leads').set(bearer(key))).status);
+  expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+});
+
+it('counts an import in rows against the intake budget, and refuses a file that does not fit without starting any of it', async () => {
+  const app = h.appWith({ INTAKE_RATE_LIMIT_PER_MINUTE: 3 });
+  const key = (await createApiKey(h.pool, { role: 'intake' })).key;
+  const csv = (n: number) =>
+    ['companyName,domain,contact.name,contact.email,contact.title,primaryInterest']
+      .concat(Array.from({ length: n }, () => {
+        const lead = inboundLead();
+        return `${lead.companyName},${lead.domain},${lead.contact.name},${lead.contact.email},CISO,monitoring`;
+      }))
+      .join('\n');
+  const tooMany = await request(app).post('/v1/leads/import').set(bearer(key)).set('Content-Type', 'text/csv').send(csv(4));
+  expect(tooMany.status).toBe(429);
+  expect(tooMany.headers['content-type']).toMatch(/application\/problem\+json/);
+  const fits = await request(app).post('/v1/leads/import').set(bearer(key)).set('Content-Type', 'text/csv').send(csv(2));
+  expect(fits.status).toBe(200);
+  expect(fits.body.rows.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted']);
+  // Two rows spent, one left: one form post fits, the next does not.
+  await request(app).post('/v1/leads').set(bearer(key)).send(inboundLead()).expect(202);
+  await request(app).post('/v1/leads').set(bearer(key)).send(inboundLead()).expect(429);
+});
+
+it('limits requests per client address before any key is checked', async () => {
+  // Every test request comes from 127.0.0.1, so the budget is shared with other files: expect it to run out, not when.
+  const app = h.appWith({ RATE_LIMIT_PER_IP_PER_MINUTE: 5 });
+  let limited: request.Response | undefined;
+  for (let i = 0; i < 50 && !limited; i++) {
+    const res = await request(app).get('/v1/leads').set(bearer('lg_0000000000000000_not-a-real-key-at-all-not-a-real-key-at-all0'));
+    if (res.status === 429) limited = res;
+    else expect(res.status).toBe(401);
+  }
+  expect(limited?.headers['retry-after']).toMatch(/^\d+$/);
+  expect(limited?.body).toMatchObject({ status: 429, title: 'Too many requests' });
+});
+
+it('answers 404 for anything not shaped like a lead id, exactly as for a missing lead', async () => {
+  const manager = bearer(h.keys.manager);
+  const missing = await request(h.app).get('/v1/leads/lead_00000000000000000000').set(manager);
+  expect(missing.status).toBe(404);
+  for (const id of ['lead_ZZZZZZZZZZZZZZZZZZZZ', `lead_${'a'.repeat(120)}`, 'x'.repeat(128), 'lead_0000000000000000000', '..%2F..%2Fetc']) {
+    const res = await request(h.app).get(`/v1/leads/${id}`).set(manager);
+    expect({ id, status: res.status, detail: res.body.detail }).toEqual({ id, status: 404, detail: missing.body.detail });
+  }
+});
+
+it("disables a rep's keys while the rep is deactivated", async () => {
+  const key = (await createApiKey(h.pool, { role: 'rep', repId: 'hard-ss-1' })).key;
+  await request(h.app).get('/v1/leads').set(bearer(key)).expect(200);
+  await setRepActive(h.pool, 'hard-ss-1', false);
+  try {
+    await request(h.app).get('/v1/leads').set(bearer(key)).expect(401);
+  } finally {
+    await setRepActive(h.pool, 'hard-ss-1', true);
+  }
+  await request(h.app).get('/v1/leads').set(bearer(key)).expect(200);
+});
+
+describe('/metrics', () => {
+  it('moves to its own listener with METRICS_PORT, off the API port', async () => {
+    const config = loadConfig({ API_PORT: '0', METRICS_PORT: '0', SEED_DEMO_DATA: 'false' });
+    const api = await startApi(config, { address: testServices().temporalAddress, pool: h.pool, log: createLogger('silent'), payloadKeys: TEST_PAYLOAD_KEYS });
+    try {
+      expect(api.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const scraped = await fetch(`${api.metricsUrl}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('# TYPE leadgate_leads_by_stage gauge');
+      expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('counts leads by stage and outcome at most once per refresh period, however often it is scraped', async () => {
+    const pool = testPool();
+    const grouped: string[] = [];
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('GROUP BY')) grouped.push(args[0]);
+      return query(...args);
+    };
+    try {
+      const metrics = createMetrics({ pool });
+      for (let i = 0; i < 5; i++) expect(await metrics.registry.metrics()).toContain('leadgate_leads_by_stage');
+      expect(grouped).toHaveLength(2);
+    } finally {
+      await pool.end();
+    }
+  });
+});
