@@ -117,14 +117,15 @@ describe('a rep', () => {
     expect(view.outcome?.status).toBe('qualified');
   });
 
-  it('cannot open a lead another rep owns, and is told why', async () => {
+  it('cannot open a lead another rep owns, which reads as no such lead', async () => {
     const page = await h.person();
     await signIn(page, emailOf(repOf('iam')));
     await page.getByRole('heading', { name: 'My queue' }).waitFor();
     await page.goto(`/app/leads/${qualifiedLeadId}`);
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/Only the rep who owns this lead \(or a manager\) may see it/);
+    // Another rep's lead reads exactly like a missing one: a rep learns nothing about leads that are not theirs.
+    expect(await alert.textContent()).toMatch(/There is no such lead/);
     expect(await page.getByTestId('handoff').count()).toBe(0);
     await screenshot(page, '07-other-rep-refused');
   });

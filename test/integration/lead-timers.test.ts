@@ -143,7 +143,11 @@ it('closes the lead with a reason once it has used up its nurture cycles', async
       const closed = await waitForStage(h, leadId, 'outcome');
       expect(closed.outcome?.status).toBe('disqualified_for_now');
       expect(closed.events.map((e) => e.type)).toContain('nurture_cycles_exhausted');
-      const outcomes = await h.pool.query('SELECT cycle, status FROM lead_outcomes WHERE lead_id = $1 ORDER BY cycle', [leadId]);
+      // The outcome row is written once the deciding task is committed, a moment after the lead shows it.
+      const outcomes = await eventually(
+        () => h.pool.query('SELECT cycle, status FROM lead_outcomes WHERE lead_id = $1 ORDER BY cycle', [leadId]),
+        (r) => r.rowCount === 3,
+      );
       expect(outcomes.rows).toEqual([
         { cycle: 0, status: 'nurture' },
         { cycle: 1, status: 'nurture' },

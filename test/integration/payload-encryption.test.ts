@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { leadDataConverter } from '../../platform/data-converter';
-import { disqualifyUpdate, recordEngagementSignal, submitDiscoveryUpdate } from '../../workflows/messages';
+import { disqualifyUpdate, getLeadStateQuery, recordEngagementSignal, submitDiscoveryUpdate } from '../../workflows/messages';
 import { leadSearchAttributes } from '../../workflows/search-attributes';
 import type { LeadIntake } from '../../domain';
 import { qualifyingDiscovery } from '../support/discovery';
@@ -55,8 +55,9 @@ it('stores no contact name, email, phone or note in any payload of a lead histor
     expect(new Set(covered.map((p) => p.keyId))).toEqual(new Set([TEST_PAYLOAD_KEYS[0]!.id]));
 
     // Through the codec the same history reads normally.
-    expect(lead.done).toMatchObject({ stage: 'outcome', companyName: lead.intake.companyName });
-    await expect(lead.handle.result()).resolves.toMatchObject({ companyName: lead.intake.companyName });
+    expect(lead.done).toMatchObject({ leadId: lead.leadId, stage: 'outcome', outcome: 'qualified' });
+    await expect(lead.handle.result()).resolves.toMatchObject({ leadId: lead.leadId, outcome: 'qualified' });
+    await expect(lead.handle.query(getLeadStateQuery)).resolves.toMatchObject({ companyName: lead.intake.companyName });
   });
 });
 

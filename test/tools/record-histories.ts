@@ -8,7 +8,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { submitLead } from '../../api/lead-client';
+import { randomUUID } from 'node:crypto';
+import { startReopenedRun, submitLead } from '../../api/lead-client';
+import { findLeadRecord } from '../../db/intake';
+import { eventually } from '../support/db';
 import { submitCommercialUpdate, submitDiscoveryUpdate, submitScopeUpdate, disqualifyUpdate, recordEngagementSignal } from '../../workflows/messages';
 import globalSetup from '../support/global-setup';
 import globalTeardown from '../support/global-teardown';
@@ -119,6 +122,29 @@ async function recordAll(h: Harness): Promise<void> {
     });
     await waitForStage(h, mismatch.leadId, 'outcome');
     await save(h, 'unqualified-at-fit-check', mismatch.leadId);
+
+    // Signals written by their own writer while the rep works the lead: engagement, a resubmission, then the decision.
+    const busy = await routedLead(h, taskQueue);
+    await busy.handle.signal(recordEngagementSignal, { type: 'replied', detail: 'Asked for the SOC 2 report' });
+    await submitLead(h.env.client, taskQueue, { ...busy.intake, message: 'Audit fieldwork moved up to next month; need log coverage first' });
+    await waitForStage(h, busy.leadId, 'awaiting_discovery', (v) => v.events.some((e) => e.type === 'resubmitted'));
+    await busy.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(busy.view.owner), payload: qualifyingDiscovery() }] });
+    await save(h, 'engaged-resubmitted-then-qualified', busy.leadId);
+
+    // A closed lead opened again: the new run continues the read model's cycle and event numbering.
+    const closed = await routedLead(h, taskQueue);
+    await closed.handle.executeUpdate(disqualifyUpdate, {
+      args: [{ actor: asRep(closed.view.owner), payload: { reason: 'timing_later', note: 'Budget frozen until the FY27 plan; revisit after the SIEM migration' } }],
+    });
+    await closed.handle.result();
+    const record = await eventually(() => findLeadRecord(h.pool, closed.leadId), (r) => r?.stage === 'outcome');
+    await startReopenedRun(h.env.client, taskQueue, {
+      leadId: closed.leadId,
+      submission: { submissionId: randomUUID(), receivedAt: new Date().toISOString(), intake: closed.intake },
+      reopen: { previousCycle: record!.cycle, nextSeq: record!.lastEventSeq + 1, createdAt: record!.createdAt, reason: 'reopened_by_manager', actor: 'manager' },
+    });
+    await waitForStage(h, closed.leadId, 'awaiting_discovery', (v) => v.cycle === record!.cycle + 1);
+    await save(h, 'reopened-by-manager', closed.leadId);
   });
 }
 

@@ -118,10 +118,11 @@ describe('console sessions', () => {
     await mine.agent.get(`/v1/leads/${leadId}`).expect(200);
     await mine.agent.get(`/v1/leads/${leadId}/intake`).expect(200);
     const theirs = await signIn(app, other);
+    // Another rep's lead is answered exactly like a missing one.
     const refused = await theirs.agent.get(`/v1/leads/${leadId}`);
-    expect(refused.status).toBe(403);
-    expect(refused.body.detail).toMatch(/Only the rep who owns this lead/);
-    expect((await theirs.agent.get(`/v1/leads/${leadId}/intake`)).status).toBe(403);
+    const missing = await theirs.agent.get('/v1/leads/lead_00000000000000000000');
+    expect([refused.status, refused.body.detail]).toEqual([404, missing.body.detail]);
+    expect((await theirs.agent.get(`/v1/leads/${leadId}/intake`)).status).toBe(404);
   });
 
   it('locks an email after repeated failures, known or not, even for the right password', async () => {
