@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { leadDataConverter } from '../../platform/data-converter';
 import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
@@ -30,12 +31,51 @@ const paths = [
   'unqualified-at-fit-check',
 ];
 
-it('has recorded histories for every path worth protecting, before and after the local-writes patch', () => {
-  const expected = paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`]);
+/** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
+const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
+
+it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3)', () => {
+  const expected = [
+    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`]),
+    ...v3Paths.map((p) => `v3.${p}.json`),
+  ];
   expect(files).toEqual(expect.arrayContaining(expected));
 });
 
+const replay = (history: unknown, name: string) =>
+  Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, history, name);
+
 it.each(files)('replays %s deterministically', async (file) => {
   const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8'));
-  await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, history, file)).resolves.toBeUndefined();
+  await expect(replay(history, file)).resolves.toBeUndefined();
+});
+
+type HistoryJson = { events: Array<Record<string, unknown> & { eventId: string; eventType: string }> };
+
+/** The history without the given events, ids renumbered and every reference to an event id following. */
+function withoutEvents(history: HistoryJson, drop: Set<string>): HistoryJson {
+  const renumbered = new Map<string, string>();
+  const kept = history.events.filter((e) => !drop.has(e.eventId));
+  kept.forEach((e, i) => renumbered.set(e.eventId, String(i + 1)));
+  const remap = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(remap);
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, /EventId$|^eventId$/.test(k) && typeof v === 'string' ? (renumbered.get(v) ?? v) : remap(v)]),
+    );
+  };
+  return { ...history, events: kept.map((e) => remap(e) as HistoryJson['events'][number]) };
+}
+
+it('fails a v3 history whose FIFO-lock and signal-writer patch marker was removed (negative control)', async () => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v3.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
+  const patches = history.events.filter((e) => (e.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName === 'core_patch');
+  // local-db-writes, then fifo-lock-signal-writer, each recorded with the SDK's own search-attribute upsert after it.
+  expect(patches).toHaveLength(2);
+  const marker = patches[1]!;
+  const upsert = history.events[history.events.indexOf(marker) + 1]!;
+  expect(upsert.eventType).toBe('EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES');
+  // The rewrite itself changes nothing a replay sees: dropping nothing still replays.
+  await expect(replay(withoutEvents(history, new Set()), 'rewritten')).resolves.toBeUndefined();
+  await expect(replay(withoutEvents(history, new Set([marker.eventId, upsert.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
 });
