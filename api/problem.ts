@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
-import { isDatabaseUnavailable } from '../db/errors';
+import { isDatabaseUnavailable, isUnstorableText } from '../db/errors';
 
 /** RFC 9457 problem details; `errors` lists each failing field; `requestId` finds the request in the logs. */
 export interface Problem {
@@ -104,6 +104,10 @@ export function problemHandler(fallbackLog: { error: (obj: object, msg: string) 
     if (error instanceof HttpProblem) return sendProblem(req, res, error.problem, error.headers);
     const mapped = fromParserError(error as { status?: number; type?: string });
     if (mapped) return sendProblem(req, res, mapped.problem);
+    // Checked at the door for every field LeadGate knows; this catches text in any other place (nothing was written).
+    if (isUnstorableText(error) && !res.headersSent) {
+      return sendProblem(req, res, problem(422, 'The request carries text that cannot be stored (a NUL character or an invalid byte sequence).').problem);
+    }
     if (isDatabaseUnavailable(error)) {
       (req.log ?? fallbackLog).error({ err: error }, 'database unavailable');
       if (res.headersSent) return void res.end();

@@ -20,3 +20,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // Node reports a refused connection to several addresses as an AggregateError.
   return Array.isArray(errors) && errors.some(isDatabaseUnavailable);
 }
+
+/** SQLSTATE for text PostgreSQL cannot store: a NUL character (22P05), or bytes invalid in its encoding (22021). */
+const UNSTORABLE_TEXT_SQLSTATE = new Set(['22P05', '22021']);
+
+/** Whether PostgreSQL refused the request's text itself: the caller's input, not an outage and not a bug. */
+export function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNSTORABLE_TEXT_SQLSTATE.has(code);
+}

@@ -10,7 +10,7 @@ import { array, bool, int, oneOf, optional, pipe, run, strictObject, string } fr
 import { DOMAIN_MAX, EMAIL_MAX, MESSAGES } from './messages';
 import { isVagueNote } from './notes';
 import type { CommercialFindings, Discovery, DisqualifyRequest, EngagementEvent, LeadIntake, ScopeFindings } from './schemas';
-import { isCalendarDate, isDomainShape, isEmailShape, isIsoDateTimeWithOffset, normaliseDomain } from './text-shapes';
+import { hasNoNul, isCalendarDate, isDomainShape, isEmailShape, isIsoDateTimeWithOffset, normaliseDomain } from './text-shapes';
 import {
   ACTIVE_PLANS, CONTACT_ROLES, DISQUALIFY_REASONS, ENGAGEMENT_EVENT_TYPES, INTEGRATIONS, LEAD_SOURCES, LOG_ACCESS, MEETING_TYPES,
   ONBOARDING_TEAM_AVAILABILITY, PRIMARY_INTERESTS, URGENT_ENVIRONMENTS,
@@ -20,7 +20,7 @@ export type { GuardResult, Issue } from './guard-kit';
 
 /** Mirrors `text(max, min)` in schemas.ts, plus any refinements chained onto it there. */
 const text = (max: number, min = 1, refine: StringRules['refine'] = []) =>
-  string({ trim: true, min: [min, min === 1 ? MESSAGES.empty : MESSAGES.tooShort(min)], max: [max, MESSAGES.tooLong(max)], refine });
+  string({ trim: true, min: [min, min === 1 ? MESSAGES.empty : MESSAGES.tooShort(min)], max: [max, MESSAGES.tooLong(max)], refine: [[hasNoNul, MESSAGES.nul], ...(refine ?? [])] });
 
 const email = string({ trim: true, lower: true, max: [EMAIL_MAX, MESSAGES.emailTooLong], refine: [[isEmailShape, MESSAGES.email]] });
 const domain = pipe(string({ max: [DOMAIN_MAX, MESSAGES.domainTooLong] }), normaliseDomain, isDomainShape, MESSAGES.domain);

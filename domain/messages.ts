@@ -6,6 +6,7 @@ export const MESSAGES = {
   empty: 'Must not be empty',
   tooShort: (min: number) => `Must be at least ${min} characters`,
   tooLong: (max: number) => `Must be at most ${max} characters`,
+  nul: 'Must not contain NUL characters (\\u0000)',
   email: 'Enter a valid email address, e.g. jane@acme.com',
   emailTooLong: 'Email must be at most 254 characters',
   domain: 'Enter the company website domain, e.g. acme.com',

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { DOMAIN_MAX, EMAIL_MAX, MESSAGES } from './messages';
 import { isVagueNote } from './notes';
-import { isCalendarDate, isDomainShape, isEmailShape, normaliseDomain } from './text-shapes';
+import { hasNoNul, isCalendarDate, isDomainShape, isEmailShape, normaliseDomain } from './text-shapes';
 import {
   ACTIVE_PLANS, CONTACT_ROLES, DISQUALIFY_REASONS, ENGAGEMENT_EVENT_TYPES, INTEGRATIONS, LEAD_SOURCES, LIFECYCLES, LOG_ACCESS,
   MEETING_TYPES, ONBOARDING_TEAM_AVAILABILITY, OUTCOME_STATUSES, PRIMARY_INTERESTS, STAGES, TEAMS, URGENCIES, URGENT_ENVIRONMENTS,
@@ -21,7 +21,8 @@ export const text = (max: number, min = 1) =>
     .string()
     .trim()
     .min(min, { message: min === 1 ? MESSAGES.empty : MESSAGES.tooShort(min) })
-    .max(max, { message: MESSAGES.tooLong(max) });
+    .max(max, { message: MESSAGES.tooLong(max) })
+    .refine(hasNoNul, { message: MESSAGES.nul });
 
 export const EmailSchema = z
   .string()

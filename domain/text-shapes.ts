@@ -54,3 +54,8 @@ const ISO_DATE_TIME_OFFSET =
 export function isIsoDateTimeWithOffset(value: string): boolean {
   return ISO_DATE_TIME_OFFSET.test(value);
 }
+
+/** PostgreSQL stores no NUL character in text or JSON; free text carrying one is refused at the door. */
+export function hasNoNul(value: string): boolean {
+  return !value.includes('\u0000');
+}

@@ -13,6 +13,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { seedDemoReps } from '../db/seed';
 import { startCluster, type RunningCluster } from '../platform/cluster';
+import { formatPayloadKeys, PAYLOAD_KEYS_VARIABLE, resolvePayloadKeys } from '../platform/payload-keys';
 import { createLogger } from '../platform/logger';
 import { projectRoot } from '../platform/project-root';
 import { resolveTemporalServerTools } from '../platform/temporal-server';
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
     apiPort: config.API_PORT,
     uiPort: config.TEMPORAL_UI_PORT,
     commands: { worker: [process.execPath, dist('worker/main.js')], api: [process.execPath, dist('api/main.js')] },
-    env: process.env,
+    // Workers and API encrypt with the keys this machine's data folder keeps (generated on first start), or the configured ones.
+    env: { ...process.env, [PAYLOAD_KEYS_VARIABLE]: formatPayloadKeys(resolvePayloadKeys(config, 'embedded')) },
     async prepare(databaseUrl) {
       const pool = createPool(databaseUrl, 2);
       try {

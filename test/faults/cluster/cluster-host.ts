@@ -10,6 +10,8 @@ import { saveRuleset } from '../../../db/rulesets';
 import { seedDemoReps } from '../../../db/seed';
 import { parseRuleset } from '../../../domain';
 import { startCluster } from '../../../platform/cluster';
+import { formatPayloadKeys } from '../../../platform/payload-keys';
+import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
 import { resolveTemporalServerTools } from '../../../platform/temporal-server';
 
 export interface HostOptions {
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     workers: 2,
     apiPort: options.ports.api,
     commands: options.commands,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', WORKFLOW_BUNDLE_PATH: options.bundlePath },
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', WORKFLOW_BUNDLE_PATH: options.bundlePath, LEADGATE_PAYLOAD_KEYS: formatPayloadKeys(TEST_PAYLOAD_KEYS) },
     async prepare(databaseUrl) {
       const pool = createPool(databaseUrl, 2);
       try {

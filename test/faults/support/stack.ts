@@ -11,6 +11,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { leadDataConverter } from '../../../platform/data-converter';
+import { formatPayloadKeys } from '../../../platform/payload-keys';
+import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createApiKey } from '../../../db/api-keys';
@@ -82,7 +85,8 @@ export class FaultStack {
     await migrate(this.pool);
     await this.seed();
     this.temporalConnection = await Connection.connect({ address: this.temporalAddress });
-    this.temporal = new Client({ connection: this.temporalConnection, namespace: NAMESPACE });
+    // The same encryption the worker and API use: Updates sent straight to Temporal are sealed with the test key.
+    this.temporal = new Client({ connection: this.temporalConnection, namespace: NAMESPACE, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) });
     await Promise.all([this.startWorker(), this.startApi()]);
   }
 
@@ -154,6 +158,7 @@ export class FaultStack {
       TEMPORAL_ADDRESS: this.temporalAddress,
       TEMPORAL_NAMESPACE: NAMESPACE,
       SEED_DEMO_DATA: 'false',
+      LEADGATE_PAYLOAD_KEYS: formatPayloadKeys(TEST_PAYLOAD_KEYS),
       ...extra,
     };
   }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import {
   CommercialSchema, DiscoverySchema, DisqualifySchema, EngagementEventSchema, LeadIntakeSchema, ScopeSchema,
 } from '../../../domain';
+import { MESSAGES } from '../../../domain/messages';
 import type { GuardResult } from '../../../domain/guards';
 import {
   parseCommercial, parseDiscovery, parseDisqualify, parseEngagementEvent, parseLeadIntake, parseScope,
@@ -311,5 +312,16 @@ describe('payload guards, by example', () => {
       ok: true,
       value: { companyName: 'Acme', domain: 'acme.com', contact: { name: 'Jo', email: 'jo@acme.com', title: 'CISO' }, primaryInterest: 'monitoring', source: 'event' },
     });
+  });
+});
+
+describe('NUL characters, which PostgreSQL cannot store', () => {
+  it('are refused in free text by the schema and the guard alike, naming the field', () => {
+    const payload = { reason: 'timing_later', note: 'Budget frozen until the FY27 plan\u0000; revisit after the SIEM migration' };
+    const zodIssues = DisqualifySchema.safeParse(payload).error?.issues.map((i) => [i.path.join('.'), i.message]);
+    const guard = parseDisqualify(payload);
+    expect(guard.ok).toBe(false);
+    expect(guard.ok ? [] : guard.issues.map((i) => [i.path, i.message])).toEqual(zodIssues);
+    expect(zodIssues).toEqual([['note', MESSAGES.nul]]);
   });
 });
