@@ -72,11 +72,12 @@ export const ConfigSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
   /**
-   * Leads kept in the worker's sticky cache. A cached lead holds about 210 KiB of
-   * heap (bench: heap per cached workflow; a bare workflow holds 85 KiB), so 2,000
-   * fit in about 410 MiB beside the worker's 180 MiB base, under a 600 MB budget
-   * however many leads are parked. An evicted lead is replayed from history (about
-   * 15 ms of CPU) when a message or timer reaches it.
+   * Leads kept in the worker's sticky cache. A cached lead holds about 135 KiB of
+   * V8 heap (bench: heap per cached workflow; a bare workflow 65 KiB), but costs
+   * about 530 KiB of worker RSS in all (bench full run: 1.27 GiB with 2,000
+   * cached). Size it to the worker's memory: about 700 for a 600 MB worker,
+   * 2,000 for 1.5 GB. An evicted lead is replayed from history (about 17 ms of
+   * CPU) when a message or timer reaches it.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2_000),
   /** On a fresh database: seed the demo team of reps and print demo intake, manager and rep keys. Set false in production before the first start. */
