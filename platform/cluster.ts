@@ -13,7 +13,8 @@ import { LEAD_TASK_QUEUE } from '../workflows/ids';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { projectRoot } from './project-root';
 import { postgresServerOf, registerNamespace, setupTemporalDatabases, type PostgresServer } from './temporal-schema';
-import { startTemporalServer, stopChild, TEMPORAL_DATABASES, temporalServerPorts, type RunningTemporalServer, type TemporalServerTools } from './temporal-server';
+import { stopChild } from './temporal-process';
+import { startTemporalServer, TEMPORAL_DATABASES, temporalServerPorts, type RunningTemporalServer, type TemporalServerTools } from './temporal-server';
 
 export interface ClusterOptions {
   tools: TemporalServerTools;

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { leadSearchAttributes } from '../workflows/search-attributes';
 import type { TemporalCli } from './temporal-cli';
+import { stopChild, waitForTemporal } from './temporal-process';
 
 export interface DevServerOptions {
   cli: TemporalCli;
@@ -55,43 +55,6 @@ export function devServerArgs(options: DevServerOptions): string[] {
   return args;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until the namespace answers, with our own deadline (a loaded CI needs more than 5 s). */
-export async function waitForTemporal(address: string, namespace: string, timeoutMs: number, exited?: () => string | undefined) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const exit = exited?.();
-    if (exit) throw new Error(`Temporal dev server exited before it was ready (${exit}).`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace });
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (error) {
-      lastError = error;
-      await sleep(250);
-    }
-  }
-  throw new Error(`Temporal at ${address} not ready after ${timeoutMs} ms: ${String(lastError)}`);
-}
-
-function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 async function startFromBinary(binary: string, options: DevServerOptions): Promise<RunningDevServer> {
   if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const log = options.log ?? (() => undefined);
@@ -104,10 +67,10 @@ async function startFromBinary(binary: string, options: DevServerOptions): Promi
   try {
     await waitForTemporal(address, options.namespace, options.readyTimeoutMs ?? 60_000, () => exitDescription);
   } catch (error) {
-    await stopChild(child);
+    await stopChild(child, 10_000);
     throw error;
   }
-  return { address, stop: () => stopChild(child) };
+  return { address, stop: () => stopChild(child, 10_000) };
 }
 
 /** Last resort for machines with internet and no CLI: the SDK downloads and runs the server. */

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { findOnPath, goInstall, isExecutable, toolsDir } from './go-tools';
 import { projectRoot } from './project-root';
+import { stopChild, waitForTemporal } from './temporal-process';
 
 /** The Temporal server release the cluster runs; its schema tool comes from the same module. */
 export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
@@ -105,43 +105,6 @@ export function temporalServerEnv(options: Omit<TemporalServerOptions, 'binary'>
 /** `server --root <project> --config config/temporal --env server start`: the template above, rendered by the server. */
 export const TEMPORAL_SERVER_ARGS = ['--config', 'config/temporal', '--env', 'server', '--allow-no-auth', 'start'];
 
-export function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls the frontend until it answers for its own system namespace. */
-async function waitForFrontend(address: string, timeoutMs: number, exited: () => string | undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const exit = exited();
-    if (exit) throw new Error(`Temporal server exited before it was ready (${exit}).`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (error) {
-      lastError = error;
-      await sleep(250);
-    }
-  }
-  throw new Error(`Temporal server at ${address} not ready after ${timeoutMs} ms: ${String(lastError)}`);
-}
-
 /** Starts the server in its own process (its schema must be set up) and waits until the frontend answers. */
 export async function startTemporalServer(options: TemporalServerOptions): Promise<RunningTemporalServer> {
   const log = options.log ?? (() => undefined);
@@ -155,7 +118,8 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
   const address = `127.0.0.1:${options.port}`;
   try {
-    await waitForFrontend(address, options.readyTimeoutMs ?? 120_000, () => exitDescription);
+    // The frontend is up when it answers for its own system namespace.
+    await waitForTemporal(address, 'temporal-system', options.readyTimeoutMs ?? 120_000, () => exitDescription, 'Temporal server');
   } catch (error) {
     await stopChild(child);
     throw error;

@@ -25,7 +25,8 @@ import type { Ruleset, Team } from '../../../domain';
 import { freePort } from '../../../platform/ports';
 import { projectRoot } from '../../../platform/project-root';
 import { resolveTemporalCli } from '../../../platform/temporal-cli';
-import { devServerArgs, waitForTemporal } from '../../../platform/temporal-dev-server';
+import { devServerArgs } from '../../../platform/temporal-dev-server';
+import { waitForTemporal } from '../../../platform/temporal-process';
 import { leadBundleOptions } from '../../../worker/workflow-bundle';
 import { ManagedChild, sleep } from './child';
 
