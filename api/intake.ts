@@ -5,6 +5,7 @@
  * rules decide). When Temporal cannot take it right now the caller hears
  * `queued` and the relay hands it over once Temporal answers.
  */
+import { runEvery, type BackgroundLoop } from '../platform/background-loop';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { decideResubmission, defaultRuleset, leadIdFor, RulesetError, type LeadIntake, type Ruleset } from '../domain';
@@ -167,12 +168,9 @@ export async function relayQueuedIntakes(deps: IntakeDeps, batchSize = 50): Prom
 const PURGE_EVERY_MS = 60 * 60_000;
 
 /** Runs the relay every `intervalMs` until stopped; a failed pass (database or Temporal away) is logged and the loop goes on. */
-export function startIntakeRelay(deps: IntakeDeps, intervalMs: number): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+export function startIntakeRelay(deps: IntakeDeps, intervalMs: number): BackgroundLoop {
   let purgedAt = 0;
-  const tick = async () => {
+  return runEvery(intervalMs, async () => {
     try {
       if (Date.now() - purgedAt > PURGE_EVERY_MS) {
         await purgeHandedOverIntakes(deps.pool);
@@ -183,19 +181,5 @@ export function startIntakeRelay(deps: IntakeDeps, intervalMs: number): { stop()
     } catch (error) {
       deps.log.warn({ error: describe(error) }, 'intake relay pass failed; retrying');
     }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(schedule);
-    }, intervalMs);
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  });
 }

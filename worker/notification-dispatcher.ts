@@ -1,3 +1,4 @@
+import { runEvery, type BackgroundLoop } from '../platform/background-loop';
 import type { Pool } from 'pg';
 import { deliverDueNotifications, type Deliver } from '../db/outbox';
 import type { Logger } from '../platform/logger';
@@ -25,35 +26,17 @@ export function webhookDelivery(url: string, secret: string): Deliver {
 }
 
 /** Delivers the notification outbox in the background until stopped; one bad batch never stops the loop. */
-export function startNotificationDispatcher(options: DispatcherOptions): { stop(): Promise<void> } {
+export function startNotificationDispatcher(options: DispatcherOptions): BackgroundLoop {
   const { pool, log, intervalMs } = options;
   const deliver: Deliver = options.webhook
     ? webhookDelivery(options.webhook.url, options.webhook.secret)
     : async (n) => log.info({ kind: n.kind, leadId: n.leadId, rep: n.recipientRepId, team: n.recipientTeam }, 'notification');
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  const tick = async () => {
+  return runEvery(intervalMs, async () => {
     try {
       const { delivered, failed } = await deliverDueNotifications(pool, deliver);
       if (failed > 0) log.warn({ delivered, failed }, 'notification delivery failures; will retry with backoff');
     } catch (error) {
       log.error({ err: error }, 'notification dispatcher batch failed');
     }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(schedule);
-    }, intervalMs);
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  });
 }
