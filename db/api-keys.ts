@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DEMO_REPS } from './seed';
+import { activeDemoReps, seedOnce } from './seed';
 
 export const API_ROLES = ['intake', 'rep', 'manager'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
@@ -120,19 +120,9 @@ const DEMO_KEYS_LOCK = 7_140_221_002;
  * and a key for the first demo rep, so a fresh install is usable at once.
  * Returns them only when it created them (under a lock, so two starting APIs create one set).
  */
-export async function seedDemoKeys(pool: Pool): Promise<DemoKeys | null> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [DEMO_KEYS_LOCK]);
-    const existing = await client.query('SELECT 1 FROM api_keys LIMIT 1');
-    if ((existing.rowCount ?? 0) > 0) {
-      await client.query('ROLLBACK');
-      return null;
-    }
-    const demoRepIds = DEMO_REPS.filter((r) => !r.isTeamLead).map((r) => r.repId);
-    const rep = await client.query<{ rep_id: string }>('SELECT rep_id FROM reps WHERE rep_id = ANY($1) AND active ORDER BY rep_id LIMIT 1', [demoRepIds]);
-    const repId = rep.rows[0]?.rep_id ?? null;
+export function seedDemoKeys(pool: Pool): Promise<DemoKeys | null> {
+  return seedOnce(pool, DEMO_KEYS_LOCK, 'api_keys', async (client) => {
+    const repId = (await activeDemoReps(client))[0]?.rep_id ?? null;
     const keys: Array<[ApiRole, string | null, CreatedKey]> = [
       ['intake', null, generateKey()],
       ['manager', null, generateKey()],
@@ -143,13 +133,7 @@ export async function seedDemoKeys(pool: Pool): Promise<DemoKeys | null> {
         created.keyId, hashKey(created.key), role, boundRep, `demo ${role}`,
       ]);
     }
-    await client.query('COMMIT');
     const [intake, manager, repKey] = keys;
     return { intake: intake![2].key, manager: manager![2].key, rep: repKey && repId ? { repId, key: repKey[2].key } : null };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

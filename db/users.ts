@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { Pool } from 'pg';
-import { DEMO_REPS } from './seed';
+import { activeDemoReps, seedOnce } from './seed';
 
 export const USER_ROLES = ['rep', 'manager'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -209,21 +209,12 @@ const DEMO_LOGINS_LOCK = 7_140_221_004;
  * every demo rep (whoever a lead routes to can sign in), so a fresh install can
  * be tried in the console at once. Returns them only when it created them (passwords exist nowhere else).
  */
-export async function seedDemoLogins(pool: Pool, cost: number): Promise<DemoLogin[] | null> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOGINS_LOCK]);
-    const existing = await client.query('SELECT 1 FROM users LIMIT 1');
-    if ((existing.rowCount ?? 0) > 0) {
-      await client.query('ROLLBACK');
-      return null;
-    }
-    const demoRepIds = DEMO_REPS.filter((r) => !r.isTeamLead).map((r) => r.repId);
-    const reps = await client.query<{ rep_id: string; name: string }>('SELECT rep_id, name FROM reps WHERE rep_id = ANY($1) AND active ORDER BY rep_id', [demoRepIds]);
+export function seedDemoLogins(pool: Pool, cost: number): Promise<DemoLogin[] | null> {
+  return seedOnce(pool, DEMO_LOGINS_LOCK, 'users', async (client) => {
+    const reps = await activeDemoReps(client);
     const logins: Array<DemoLogin & { name: string }> = [
       { email: 'manager@leadgate.example', name: 'Demo Manager', role: 'manager', repId: null, password: generatePassword() },
-      ...reps.rows.map((r) => ({ email: `${r.rep_id}@leadgate.example`, name: r.name, role: 'rep' as const, repId: r.rep_id, password: generatePassword() })),
+      ...reps.map((r) => ({ email: `${r.rep_id}@leadgate.example`, name: r.name, role: 'rep' as const, repId: r.rep_id, password: generatePassword() })),
     ];
     for (const login of logins) {
       await client.query(
@@ -231,12 +222,6 @@ export async function seedDemoLogins(pool: Pool, cost: number): Promise<DemoLogi
         [`u_${randomBytes(8).toString('hex')}`, login.email, login.name, await hashPassword(login.password, cost), login.role, login.repId],
       );
     }
-    await client.query('COMMIT');
     return logins.map(({ email, password, role, repId }) => ({ email, password, role, repId }));
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
