@@ -576,13 +576,11 @@ class LeadRun {
 
   /** Signals only touch memory; one write carries however many arrived together (in bounded batches). */
   private async flushEngagement(): Promise<void> {
-    if (!this.s.dirty || this.s.view.stage === 'outcome') return;
-    await this.exclusive(async () => {
-      while (this.s.dirty) await this.db.recordStage(this.changes());
-    });
+    if (this.s.view.stage === 'outcome') return;
+    await this.writeRemaining();
   }
 
-  /** A closing lead writes every event still in memory (an outcome write carries one batch of them). */
+  /** Writes every event still in memory, batch by batch; a closing lead calls it last (an outcome write carries one batch). */
   private async writeRemaining(): Promise<void> {
     if (!this.s.dirty) return;
     await this.exclusive(async () => {
