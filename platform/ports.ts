@@ -1,18 +1,5 @@
 import { createServer } from 'node:net';
 
-/** A TCP port free on loopback right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -23,8 +10,11 @@ function canListen(port: number): Promise<boolean> {
 
 /**
  * `count` consecutive ports free on loopback right now, for a server that lays
- * its ports out from one base. Below 32768: Temporal stores membership ports as
- * a PostgreSQL smallint.
+ * its ports out from one base. Always between 20000 and 32767: below the
+ * kernel's ephemeral range (32768+), so no port the OS hands out on its own (an
+ * outgoing connection, a Temporal dev server's internal services started
+ * alongside) can take it before its server binds; and below 32768 because
+ * Temporal stores membership ports as a PostgreSQL smallint.
  */
 export async function freePortBlock(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -34,4 +24,9 @@ export async function freePortBlock(count: number): Promise<number> {
     if (free) return base;
   }
   throw new Error(`No ${count} consecutive free ports found on 127.0.0.1`);
+}
+
+/** A TCP port free on loopback right now, outside the ephemeral range (see `freePortBlock`). */
+export function freePort(): Promise<number> {
+  return freePortBlock(1);
 }
