@@ -1,11 +1,13 @@
 /**
  * What reps and managers do to a lead: discovery, scope and commercial findings
  * and disqualification go through the workflow's Updates (a synchronous answer:
- * 200 with the new state, or why not); engagement and re-engagement are signals
+ * 200 with the new state, or why not; 202 when the lead took the action but its
+ * write is still waiting on the database); engagement and re-engagement are signals
  * (202); a manager's reopen starts a new cycle (202). Everything is checked here
  * first — body, then role, owner and stage from the one lead actions table — so
  * bad input never reaches Temporal; the workflow's validator has the last word.
  */
+import { WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage } from '@temporalio/client';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import {
@@ -35,13 +37,20 @@ import { leadHandle, newSubmission, queryLeadState } from './lead-client';
 import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
 import { HttpProblem, leadNotFound, problem } from './problem';
-import { ReengageSchema, ReopenSchema } from './schemas';
-import { isWorkflowNotFound, unavailable, updateRejection, type RejectionReason } from './temporal-errors';
+import { ReengageSchema, ReopenSchema, type ActionRecordingSchema } from './schemas';
+import { isDeadlineError, isWorkflowNotFound, unavailable, updateRejection, type RejectionReason } from './temporal-errors';
 import { engagementLimit } from './rate-limit';
 import { jsonBody, optionalJsonBody } from './validate';
 
-/** An Update waits for the lead's lock (a write in flight); past this the caller gets a 503 it can check and retry. */
-const UPDATE_DEADLINE_MS = 30_000;
+/** Until the lead's validator has taken or refused the action; past this the caller gets a 503 it can check and retry. */
+const UPDATE_ACCEPT_MS = 10_000;
+/**
+ * Once taken, how long the caller waits for the action to be recorded (normally
+ * well under a second). Past this (the database is away and the lead's write is
+ * retrying) the answer is 202: the action is the lead's, it will be recorded
+ * exactly once, and a retry would only be refused as the wrong stage.
+ */
+const UPDATE_RESULT_MS = 5_000;
 
 type UpdateDef = typeof submitDiscoveryUpdate | typeof submitScopeUpdate | typeof submitCommercialUpdate | typeof disqualifyUpdate;
 
@@ -94,17 +103,21 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     router.post(`/v1/leads/:id/${LEAD_ACTIONS[def.action].path}`, requireActionRole(def.action), async (req, res) => {
       const { leadId, facts, payload, principal } = await precheck(req, def.action, () => jsonBody(req, def.schema));
       const command: RepCommand<unknown> = { actor: actorOf(principal), payload };
-      let summary: LeadSummary;
+      let summary: LeadSummary | 'recording';
       try {
-        summary = await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-          leadHandle(deps.temporal, leadId).executeUpdate(def.update as typeof submitDiscoveryUpdate, { args: [command as RepCommand<never>] }),
-        );
+        summary = await applyUpdate(deps, leadId, def.update, command);
       } catch (error) {
         const rejection = updateRejection(error);
         if (rejection) return reject(def.action, rejection.reason, 'workflow', rejection.problem);
         // The workflow closed between the read and the Update.
         if (isWorkflowNotFound(error)) return reject(def.action, 'wrong_stage', 'workflow', closed(facts));
         throw unavailable(error) ?? error;
+      }
+      if (summary === 'recording') {
+        req.log.warn({ leadId, action: def.action }, 'rep action taken by the lead; its write is still retrying');
+        const body: z.infer<typeof ActionRecordingSchema> = { leadId, status: 'recording' };
+        res.status(202).location(`/v1/leads/${leadId}`).json(body);
+        return;
       }
       if (def.finding) {
         // Kept for what-if simulation; the Update already succeeded, so a failed write is logged, never the caller's problem.
@@ -146,6 +159,26 @@ export function leadActionsRouter(deps: RouterDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * Sends the Update and waits until the lead has taken or refused it (refusals
+ * throw), then until it is recorded — or answers 'recording' when that takes
+ * longer than a caller should wait.
+ */
+async function applyUpdate(deps: RouterDeps, leadId: string, update: UpdateDef, command: RepCommand<unknown>): Promise<LeadSummary | 'recording'> {
+  const handle = await deps.temporal.withDeadline(Date.now() + UPDATE_ACCEPT_MS, () =>
+    leadHandle(deps.temporal, leadId).startUpdate(update as typeof submitDiscoveryUpdate, {
+      args: [command as RepCommand<never>],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    }),
+  );
+  try {
+    return await deps.temporal.withDeadline(Date.now() + UPDATE_RESULT_MS, () => handle.result());
+  } catch (error) {
+    if (isDeadlineError(error) || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'recording';
+    throw error;
+  }
 }
 
 /** 403 for the wrong role, 404 for another rep's lead (as for a missing one), 409 for the wrong stage (a closed lead says so). */

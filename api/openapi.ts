@@ -32,6 +32,7 @@ import {
   ReengageSchema,
   ReopenSchema,
   SignalAcceptedSchema,
+  ActionRecordingSchema,
   SimulateRequestSchema,
   SimulationResponseSchema,
 } from './schemas';
@@ -50,6 +51,7 @@ const COMPONENTS = {
   LeadSummary: LeadSummarySchema,
   LeadPage: LeadPageSchema,
   SignalAccepted: SignalAcceptedSchema,
+  ActionRecording: ActionRecordingSchema,
   ImportReport: ImportReportSchema,
   FunnelReport: FunnelReportSchema,
   Ruleset: RulesetSchema,
@@ -73,6 +75,8 @@ export interface Operation {
   pathParams?: Array<{ name: string; description: string }>;
   headers?: Array<{ name: string; description: string }>;
   ok: { status: number; schema?: ComponentName; description: string; contentType?: string };
+  /** A second success answer, e.g. a rep action taken but not yet recorded. */
+  alsoOk?: { status: number; schema: ComponentName; description: string };
   errors: number[];
 }
 
@@ -92,6 +96,12 @@ const ERROR_TEXT: Record<number, string> = {
 const CSV_DESCRIPTION = `One lead per row. The header names the columns: ${Object.keys(IMPORT_COLUMNS).map((c) => `\`${c}\``).join(', ')}; `
   + `required: ${REQUIRED_COLUMNS.map((c) => `\`${c}\``).join(', ')}. List cells separate items with \`;\`; booleans are true/false/yes/no; `
   + `an empty \`source\` means \`outbound_list\`. At most ${MAX_IMPORT_ROWS} rows.`;
+
+const RECORDING = {
+  status: 202,
+  schema: 'ActionRecording',
+  description: 'Taken by the lead, but its write waits on the database (seconds at most, unless the database is away): it is recorded exactly once; `Location` points at the lead. Retrying answers 409 once it is recorded.',
+} as const;
 
 export const OPERATIONS: Operation[] = [
   {
@@ -124,12 +134,14 @@ export const OPERATIONS: Operation[] = [
     body: ({ discovery: 'Discovery', scope: 'Scope', commercial: 'Commercial' } as const)[step],
     description: step === 'discovery' ? 'May carry `scope` and `commercial` sections too, so one call can complete the whole path.' : undefined,
     ok: { status: 200, schema: 'LeadView', description: 'Applied; the new state of the lead' },
+    alsoOk: RECORDING,
     errors: [400, 401, 403, 404, 409, 413, 415, 422, 503],
   })),
   {
     method: 'post', path: '/v1/leads/{id}/disqualify', summary: 'Disqualify a lead', roles: [...LEAD_ACTIONS.disqualify.roles], pathId: true, body: 'Disqualify',
     description: 'A reason code and a specific note; a vague note ("good fit") is refused with 422.',
     ok: { status: 200, schema: 'LeadView', description: 'Closed; the new state of the lead' },
+    alsoOk: RECORDING,
     errors: [400, 401, 403, 404, 409, 415, 422, 503],
   },
   {
@@ -212,6 +224,7 @@ function operationObject(op: Operation) {
       ...(op.ok.contentType ? { content: { [op.ok.contentType]: { schema: { type: 'string' } } } } : {}),
     },
   };
+  if (op.alsoOk) responses[op.alsoOk.status] = { description: op.alsoOk.description, content: { 'application/json': { schema: ref(op.alsoOk.schema) } } };
   for (const status of op.errors) {
     responses[status] = { description: ERROR_TEXT[status], content: { 'application/problem+json': { schema: ref('Problem') } } };
   }

@@ -91,6 +91,8 @@ export const LeadPageSchema = z.object({
 });
 
 export const SignalAcceptedSchema = z.object({ leadId: z.string(), status: z.enum(['recorded', 'reengaging']) });
+/** A rep action the lead has taken whose write is still waiting on the database: it will be recorded once, GET shows when. */
+export const ActionRecordingSchema = z.object({ leadId: z.string(), status: z.literal('recording') });
 
 export const ReengageSchema = z.strictObject({});
 

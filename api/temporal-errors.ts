@@ -58,7 +58,7 @@ export function unavailable(error: unknown): HttpProblem | null {
   return null;
 }
 
-function isDeadlineError(error: unknown): boolean {
+export function isDeadlineError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   // gRPC DEADLINE_EXCEEDED (4), UNAVAILABLE (14), CANCELLED (1)
   return code === 4 || code === 14 || code === 1;

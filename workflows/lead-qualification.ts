@@ -85,7 +85,12 @@ const writeRetry = { initialInterval: '500ms', backoffCoefficient: 2, maximumInt
  * writes of one task billed as one action.
  */
 export const LOCAL_WRITES_PATCH = 'local-db-writes';
-const remoteWrites = proxyActivities<Activities>({ startToCloseTimeout: '15s', retry: writeRetry });
+/**
+ * Remote writes carry decisions a rep's request waits on: their backoff stops
+ * growing at 5 s, so once the database is back the decision lands within
+ * seconds. (A server-side policy: replay never compares it.)
+ */
+const remoteWrites = proxyActivities<Activities>({ startToCloseTimeout: '15s', retry: { ...writeRetry, maximumInterval: '5s' } });
 const localWrites = proxyLocalActivities<Activities>({ startToCloseTimeout: '15s', localRetryThreshold: '10s', retry: writeRetry });
 
 /**
