@@ -31,5 +31,8 @@ export function createPool(connectionString: string, max = 10, timeouts: PoolTim
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one between statements (held across a webhook call, say): the pool listens only to idle
+  // clients, and an 'error' event nobody listens to kills the process. Its next query fails as unavailable instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }

@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/config';
 import { loadMigrations, migrate, pendingMigrations } from '../../db/migrate';
 import { deliverDueNotifications, enqueueNotification } from '../../db/outbox';
 import { createPool } from '../../db/pool';
+import { isDatabaseUnavailable } from '../../db/errors';
 import { freePort } from '../../platform/ports';
 import { createLogger } from '../../platform/logger';
 import { verifyWebhook } from '../../platform/webhook-signature';
@@ -65,6 +66,26 @@ describe('health', () => {
       expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|nobody|ECONNREFUSED/);
     } finally {
       await unreachable.end();
+    }
+  });
+});
+
+describe('database pool', () => {
+  it('survives a checked-out client losing its connection between statements, and reports it on its next query', async () => {
+    const own = createPool(testServices().databaseUrl, 1);
+    try {
+      const client = await own.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // As a server shutdown does to a client held across a webhook call or a Temporal call.
+      await pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      // Idle on our side when the connection goes: the driver raises it as an 'error' event on the client, not on a query.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const failure: unknown = await client.query('SELECT 1').then(() => 'answered', (error: unknown) => error);
+      expect(isDatabaseUnavailable(failure)).toBe(true);
+      client.release(failure as Error);
+      expect((await own.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await own.end();
     }
   });
 });
