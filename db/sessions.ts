@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Principal } from './api-keys';
-import type { User } from './users';
+import { LOGIN_USABLE_SQL, type User } from './users';
 
 export interface CreatedSession {
   /** The cookie value: exists only in the browser once the response is sent. */
@@ -41,13 +41,13 @@ export async function createSession(pool: Pool, userId: string, ttlSeconds: numb
   return { token, csrfToken, expiresAt: rows[0]!.expires_at };
 }
 
-/** The session a cookie value stands for; null when it is malformed, unknown, ended, expired or its login is deactivated. */
+/** The session a cookie value stands for; null when it is malformed, unknown, ended, expired or its login (or its rep) is deactivated. */
 export async function findSession(pool: Pool, token: string): Promise<ActiveSession | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
   const { rows } = await pool.query<{ user_id: string; email: string; name: string; role: 'rep' | 'manager'; rep_id: string | null; csrf_token: string; expires_at: Date }>(
     `SELECT u.user_id, u.email, u.name, u.role, u.rep_id, s.csrf_token, s.expires_at
      FROM user_sessions s JOIN users u USING (user_id)
-     WHERE s.session_hash = $1 AND s.ended_at IS NULL AND s.expires_at > now() AND u.active`,
+     WHERE s.session_hash = $1 AND s.ended_at IS NULL AND s.expires_at > now() AND ${LOGIN_USABLE_SQL}`,
     [hashToken(token)],
   );
   const r = rows[0];

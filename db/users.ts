@@ -152,8 +152,15 @@ function noUserHash(cost: number): Promise<string> {
 }
 
 /**
+ * Whether login `u` may be used right now: the login is active and, for a rep,
+ * so is the rep (as for the rep's API keys) — deactivating the rep locks the
+ * console out at once, and reactivating the rep lets the same login back in.
+ */
+export const LOGIN_USABLE_SQL = 'u.active AND (u.rep_id IS NULL OR EXISTS (SELECT 1 FROM reps r WHERE r.rep_id = u.rep_id AND r.active))';
+
+/**
  * Checks an email and password. A locked email is refused without looking at
- * the password; a failure (unknown email, wrong password, deactivated login)
+ * the password; a failure (unknown email, wrong password, deactivated login or rep)
  * counts against the email and, past the limit, locks it with a doubling backoff.
  */
 export async function signIn(pool: Pool, email: string, password: string, policy: ThrottlePolicy): Promise<SignInResult> {
@@ -161,10 +168,10 @@ export async function signIn(pool: Pool, email: string, password: string, policy
   const throttle = await pool.query<{ locked_until: Date | null }>('SELECT locked_until FROM login_throttle WHERE email_hash = $1', [key]);
   const lockedUntil = throttle.rows[0]?.locked_until ?? null;
   if (lockedUntil && lockedUntil.getTime() > Date.now()) return { ok: false, lockedUntil };
-  const { rows } = await pool.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email.trim()]);
+  const { rows } = await pool.query<UserRow & { usable: boolean }>(`SELECT u.*, ${LOGIN_USABLE_SQL} AS usable FROM users u WHERE lower(u.email) = lower($1)`, [email.trim()]);
   const row = rows[0];
   const matches = await bcrypt.compare(password, row?.password_hash ?? (await noUserHash(policy.hashCost)));
-  if (row && row.active && matches) {
+  if (row && row.usable && matches) {
     await pool.query('DELETE FROM login_throttle WHERE email_hash = $1', [key]);
     return { ok: true, user: toUser(row) };
   }

@@ -165,7 +165,7 @@ describe('console sessions', () => {
     expect((await request(app).get('/v1/leads').set('Cookie', cookie)).status).toBe(401);
   });
 
-  it('lets a manager add a rep and a login, and deactivating the login ends its sessions', async () => {
+  it('lets a manager add a rep and a login; deactivating the rep or the login ends its sessions', async () => {
     const { agent, csrf } = await signIn(app, logins.manager);
     const repId = `cs-new-${tag}`;
     const badRep = await agent.post('/v1/reps').set('X-CSRF-Token', csrf).send({ repId: 'bad id!', name: '', team: 'nope', capacity: -1 });
@@ -183,6 +183,13 @@ describe('console sessions', () => {
     expect(newcomer.res.body.user.repId).toBe(repId);
     const load = await agent.get('/v1/reps').expect(200);
     expect(load.body.items).toContainEqual(expect.objectContaining({ repId, capacity: 5, openLeads: 0, active: true }));
+
+    // Deactivating the rep locks the rep's console out too, as it does the rep's keys; reactivating lets the login back in.
+    await agent.post(`/v1/reps/${repId}/deactivate`).set('X-CSRF-Token', csrf).expect(200);
+    expect((await newcomer.agent.get('/v1/session')).status).toBe(401);
+    expect((await signIn(app, `new-${tag}@example.com`, created.body.password)).res.status).toBe(401);
+    await h.pool.query('UPDATE reps SET active = true WHERE rep_id = $1', [repId]);
+    expect((await newcomer.agent.get('/v1/session')).status).toBe(200);
 
     await agent.post(`/v1/users/${created.body.user.userId}/deactivate`).set('X-CSRF-Token', csrf).expect(200);
     expect((await newcomer.agent.get('/v1/session')).status).toBe(401);
