@@ -2,8 +2,8 @@
  * Sales rep management. For scripts, only the result goes to stdout:
  *   npm run --silent reps -- add --id <repId> --team <team> [--capacity N] [--lead] [--name <name>] [--email <email>]   prints the rep id
  *   npm run --silent reps -- list                                                                                      prints one rep per line
- *   npm run --silent reps -- deactivate --id <repId>     stops routing to the rep and disables their API keys
- *   npm run --silent reps -- activate --id <repId>       puts the rep (and their unrevoked keys) back
+ *   npm run --silent reps -- deactivate --id <repId>     stops routing to the rep and disables their API keys and console login
+ *   npm run --silent reps -- activate --id <repId>       puts the rep (and their unrevoked keys and login) back
  */
 import { listReps, setRepActive, upsertRep } from '../db/reps';
 import { EmailSchema, TeamSchema } from '../domain';
@@ -60,7 +60,7 @@ runCli(USAGE, async () => {
     if (typeof id !== 'string' || !REP_ID.test(id)) throw new UsageError('--id must be 1-64 letters, digits, dots, dashes or underscores');
     await withCliDatabase(async (db) => {
       if (!(await setRepActive(db.pool, id, command === 'activate'))) throw new UsageError(`No rep "${id}"`);
-      process.stderr.write(`rep ${id} ${command}d${command === 'deactivate' ? ': no new leads, API keys disabled' : ''} (${db.where})\n`);
+      process.stderr.write(`rep ${id} ${command}d${command === 'deactivate' ? ': no new leads, API keys and console login disabled' : ''} (${db.where})\n`);
     });
     return;
   }
