@@ -265,15 +265,50 @@ describe('a manager', () => {
   });
 });
 
+describe('a closed lead', () => {
+  it('shows its owner no way to reopen it; a manager reopens it from its page with a note, and the new cycle is routed', async () => {
+    const { leadId } = await h.postLead();
+    const routed = await h.leadUntil(leadId, (v) => v.stage === 'awaiting_discovery' && v.owner !== null);
+    const closed = await fetch(`${h.url}/v1/leads/${leadId}/disqualify`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.keys.manager}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ reason: 'timing_later', note: 'Budget frozen until the next fiscal year; revisit the SIEM migration then' }),
+    });
+    expect(closed.status).toBe(200);
+
+    const rep = await h.person();
+    await signIn(rep, emailOf(routed.owner!));
+    await rep.getByRole('heading', { name: 'My queue' }).waitFor();
+    await rep.goto(`/app/leads/${leadId}`);
+    await rep.getByText('This lead is closed').waitFor();
+    expect(await rep.locator('[data-form="reopen"]').count()).toBe(0);
+
+    const page = await h.person();
+    await signIn(page, MANAGER_EMAIL);
+    await page.getByRole('heading', { name: 'All leads' }).waitFor();
+    await page.goto(`/app/leads/${leadId}`);
+    await field(page, 'note').fill('Came back: ransomware incident on their file servers last night');
+    await screenshot(page, '17-manager-reopen');
+    await page.getByRole('button', { name: 'Reopen lead' }).click();
+    // The page reads the lead again and keeps refreshing: the new cycle arrives routed, with the owner's forms.
+    await page.locator('[data-form="discovery"]').waitFor({ timeout: 30_000 });
+    await page.locator('.timeline').getByText('reopened', { exact: true }).waitFor();
+    expect(await page.locator('[data-form="reopen"]').count()).toBe(0);
+
+    const view = await h.leadUntil(leadId, (v) => v.stage === 'awaiting_discovery' && v.cycle === 1);
+    expect(view.events.filter((e) => e.type === 'reopened')).toHaveLength(1);
+  });
+});
+
 describe('a rep with a long queue', () => {
   const REP = 'br-load';
   const LEADS = 200;
 
   beforeAll(async () => {
     // Rendering is what is looked at here, so the 200 leads are read-model rows written directly, not 200 workflows.
-    await h.pool.query("INSERT INTO reps (rep_id, name, team, capacity, is_team_lead) VALUES ($1, 'Load Rep', 'iam', 1000, false)", [REP]);
+    // No spare capacity: live leads go to the team's other rep, who has room, so the queue holds exactly these rows.
+    await h.pool.query("INSERT INTO reps (rep_id, name, team, capacity, is_team_lead) VALUES ($1, 'Load Rep', 'iam', 0, false)", [REP]);
     await createUser(h.pool, { email: emailOf(REP), name: 'Load Rep', role: 'rep', repId: REP, password: PASSWORD, createdBy: 'test' }, 4);
-    await h.pool.query('UPDATE reps SET active = false WHERE rep_id = $1', [REP]);
     await h.pool.query(
       `INSERT INTO leads (lead_id, contact_email, company_domain, company_name, source, primary_interest, intake, stage, lifecycle, team, owner_rep_id,
                           sla_due_at, score_total, route, ruleset_version)

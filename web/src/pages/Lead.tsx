@@ -205,7 +205,7 @@ export function LeadPage({ leadId, user }: { leadId: string; user: SessionUser }
         )}
       </div>
 
-      <LeadActions view={view} path={path} onView={setView} />
+      <LeadActions view={view} user={user} path={path} onView={setView} reload={() => void load()} />
 
       <section className="card" aria-labelledby="h-timeline">
         <h2 id="h-timeline">Timeline</h2>

@@ -4,8 +4,9 @@
  * field errors are shown next to the fields they name.
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { actionRefusal, type LeadActionName } from '../../../domain/actions';
 import { api, ApiError } from '../api';
-import type { LeadView } from '../types';
+import type { LeadView, SessionUser } from '../types';
 import { messageOf, Notice, SelectField, TextField, words } from '../ui';
 
 const ENVIRONMENTS = ['endpoints', 'cloud', 'identity', 'logs', 'network', 'email', 'other'] as const;
@@ -212,6 +213,8 @@ function CommercialFields({ c, set, at, prefix }: { c: CommercialState; set: (c:
 interface FormProps {
   path: string;
   onView: (v: LeadView) => void;
+  /** Reads the lead again: for answers that carry no view (a reopen starts a new cycle). */
+  reload: () => void;
 }
 
 function DiscoveryForm({ path, onView }: FormProps) {
@@ -357,19 +360,42 @@ function ReengageForm({ path, onView }: FormProps) {
   );
 }
 
-/** The forms that fit the lead's stage; a closed lead says so instead. */
-export function LeadActions({ view, path, onView }: { view: LeadView } & FormProps) {
-  if (view.stage === 'outcome') return <Notice kind="info">This lead is closed: nothing more can be recorded on it.</Notice>;
-  const props = { path, onView };
+function ReopenForm({ path, onView, reload }: FormProps) {
+  const { run, at, message, busy } = useAction(path, onView);
+  const [note, setNote] = useState('');
+  const submit = async () => {
+    if (await run('reopen', compact({ note: text(note) }) ?? {}, 'Reopened: a new cycle starts (fit check, routing, the rep is notified).')) reload();
+  };
   return (
-    <div className="actions">
-      {view.stage === 'awaiting_discovery' && <DiscoveryForm key={`d${view.cycle}`} {...props} />}
-      {view.stage === 'scope_check' && <ScopeForm {...props} />}
-      {view.stage === 'commercial_check' && <CommercialForm {...props} />}
-      {view.stage === 'nurture' && <ReengageForm {...props} />}
-      <EngagementForm {...props} />
-      <DisqualifyForm {...props} />
-    </div>
+    <ActionForm title="Reopen" id="reopen" onSubmit={() => void submit()} busy={busy} message={message} submitLabel="Reopen lead">
+      <p>Open this closed lead as a new cycle on the same lead, keeping its earlier outcomes and timeline.</p>
+      <TextField label="Note" name="note" multiline value={note} onChange={setNote} error={at('note')} hint="Why it comes back — kept with the new cycle." />
+    </ActionForm>
   );
 }
 
+/**
+ * The forms this user may use on the lead as it stands, by the same lead actions
+ * table the API and the workflow enforce; a closed lead says so (and a manager may reopen it).
+ */
+export function LeadActions({ view, user, ...props }: { view: LeadView; user: SessionUser } & FormProps) {
+  const may = (action: LeadActionName) => actionRefusal(action, { stage: view.stage, owner: view.owner }, { role: user.role, repId: user.repId }) === null;
+  if (view.stage === 'outcome') {
+    return (
+      <div className="actions">
+        <Notice kind="info">{may('reopen') ? 'This lead is closed: reopen it to work it again.' : 'This lead is closed: nothing more can be recorded on it.'}</Notice>
+        {may('reopen') && <ReopenForm key={`r${view.cycle}`} {...props} />}
+      </div>
+    );
+  }
+  return (
+    <div className="actions">
+      {may('discovery') && <DiscoveryForm key={`d${view.cycle}`} {...props} />}
+      {may('scope') && <ScopeForm {...props} />}
+      {may('commercial') && <CommercialForm {...props} />}
+      {may('reengage') && <ReengageForm {...props} />}
+      {may('engagement') && <EngagementForm {...props} />}
+      {may('disqualify') && <DisqualifyForm {...props} />}
+    </div>
+  );
+}
