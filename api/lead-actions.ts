@@ -7,7 +7,9 @@
  * first — body, then role, owner and stage from the one lead actions table — so
  * bad input never reaches Temporal; the workflow's validator has the last word.
  */
-import { WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import {
@@ -42,15 +44,15 @@ import { isDeadlineError, isWorkflowNotFound, unavailable, updateRejection, type
 import { engagementLimit } from './rate-limit';
 import { jsonBody, optionalJsonBody } from './validate';
 
-/** Until the lead's validator has taken or refused the action; past this the caller gets a 503 it can check and retry. */
-const UPDATE_ACCEPT_MS = 10_000;
 /**
- * Once taken, how long the caller waits for the action to be recorded (normally
- * well under a second). Past this (the database is away and the lead's write is
- * retrying) the answer is 202: the action is the lead's, it will be recorded
- * exactly once, and a retry would only be refused as the wrong stage.
+ * How long the caller waits for the action to be recorded (normally well under
+ * a second). Past this, if the lead has taken it (the database is away and its
+ * write is retrying) the answer is 202: the action is the lead's, it will be
+ * recorded exactly once, and a retry would only be refused as the wrong stage.
  */
 const UPDATE_RESULT_MS = 5_000;
+/** Until the lead has taken or refused the action at all; past this the caller gets a 503 it can check and retry. */
+const UPDATE_ACCEPT_MS = 10_000;
 
 type UpdateDef = typeof submitDiscoveryUpdate | typeof submitScopeUpdate | typeof submitCommercialUpdate | typeof disqualifyUpdate;
 
@@ -162,23 +164,43 @@ export function leadActionsRouter(deps: RouterDeps): Router {
 }
 
 /**
- * Sends the Update and waits until the lead has taken or refused it (refusals
- * throw), then until it is recorded — or answers 'recording' when that takes
- * longer than a caller should wait.
+ * Sends the Update and waits for its answer — one round trip when the lead
+ * answers in time, as it normally does. When it does not, asks whether the lead
+ * has at least taken the action: then the answer is 'recording' (its write is
+ * retrying); otherwise the original timeout stands (a 503 to retry).
  */
 async function applyUpdate(deps: RouterDeps, leadId: string, update: UpdateDef, command: RepCommand<unknown>): Promise<LeadSummary | 'recording'> {
-  const handle = await deps.temporal.withDeadline(Date.now() + UPDATE_ACCEPT_MS, () =>
-    leadHandle(deps.temporal, leadId).startUpdate(update as typeof submitDiscoveryUpdate, {
-      args: [command as RepCommand<never>],
-      waitForStage: WorkflowUpdateStage.ACCEPTED,
-    }),
-  );
+  const updateId = randomUUID();
+  const handle = leadHandle(deps.temporal, leadId);
   try {
-    return await deps.temporal.withDeadline(Date.now() + UPDATE_RESULT_MS, () => handle.result());
+    return await deps.temporal.withDeadline(Date.now() + UPDATE_RESULT_MS, () =>
+      handle.executeUpdate(update as typeof submitDiscoveryUpdate, { args: [command as RepCommand<never>], updateId }),
+    );
   } catch (error) {
-    if (isDeadlineError(error) || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'recording';
+    if (!isDeadlineError(error) && !(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw error;
+    const stage = await updateStage(deps, leadId, updateId).catch(() => null);
+    // Answered meanwhile (a refusal included): that answer is the caller's.
+    if (stage === 'completed') return handle.getUpdateHandle<LeadSummary>(updateId).result();
+    if (stage === 'accepted') return 'recording';
     throw error;
   }
+}
+
+const { UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED: ACCEPTED } = temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
+
+/** How far the lead has got with an Update, waiting up to the rest of the accept budget for it to be taken. */
+async function updateStage(deps: RouterDeps, leadId: string, updateId: string): Promise<'completed' | 'accepted' | 'not_taken'> {
+  const { namespace, identity } = deps.temporal.options;
+  const response = await deps.temporal.withDeadline(Date.now() + UPDATE_ACCEPT_MS - UPDATE_RESULT_MS, () =>
+    deps.temporal.workflowService.pollWorkflowExecutionUpdate({
+      namespace,
+      identity,
+      updateRef: { workflowExecution: { workflowId: leadId }, updateId },
+      waitPolicy: { lifecycleStage: ACCEPTED },
+    }),
+  );
+  if (response.outcome) return 'completed';
+  return (response.stage ?? 0) >= ACCEPTED ? 'accepted' : 'not_taken';
 }
 
 /** 403 for the wrong role, 404 for another rep's lead (as for a missing one), 409 for the wrong stage (a closed lead says so). */

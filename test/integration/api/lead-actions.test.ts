@@ -112,6 +112,36 @@ describe('the path a rep walks', () => {
   });
 });
 
+describe('a decision whose write waits on the database', () => {
+  it('answers 202 recording once the lead has taken it, records it exactly once when the write gets through, and refuses a retry', async () => {
+    const { leadId, ownerKey } = await postRoutedLead(h);
+    // Another session holds the lead's row: the decision's write waits (and times out, and retries) until it lets go.
+    const blocker = await h.pool.connect();
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    };
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE', [leadId]);
+      const res = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery());
+      expect([res.status, res.body, res.headers.location]).toEqual([202, { leadId, status: 'recording' }, `/v1/leads/${leadId}`]);
+      // The lead holds the decision already: the same action again is the wrong stage.
+      const again = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery());
+      expect([again.status, again.body.reason]).toEqual([409, 'wrong_stage']);
+    } finally {
+      await release();
+    }
+    const done = await leadUntil(h, leadId, (v) => v.stage === 'outcome');
+    expect(done.outcome?.status).toBe('qualified');
+    const outcomes = await h.pool.query('SELECT status FROM lead_outcomes WHERE lead_id = $1', [leadId]);
+    expect(outcomes.rows).toEqual([{ status: 'qualified' }]);
+  });
+});
+
 describe('engagement and re-engagement', () => {
   it('records engagement from the intake tool and from the owner, and refuses it on a closed lead', async () => {
     const { leadId, ownerKey, view } = await postRoutedLead(h);
