@@ -83,12 +83,11 @@ export async function reopenLead(
 
 async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission): Promise<HandoverStatus> {
   const decision = decideResubmission(lead.outcome, await decisionRuleset(deps));
-  if (decision !== 'reopen') {
-    await recordClosedResubmission(deps.pool, { leadId: lead.leadId, submissionId: submission.submissionId, decision });
+  if (decision === 'reopen' && (await reopenLead(deps, lead, submission, { reason: 'resubmitted' }))) return 'reopened';
+  if (decision !== 'reopen' && (await recordClosedResubmission(deps.pool, { leadId: lead.leadId, cycle: lead.cycle, submissionId: submission.submissionId, decision }))) {
     return 'recorded';
   }
-  if (await reopenLead(deps, lead, submission, { reason: 'resubmitted' })) return 'reopened';
-  // Another submission reopened it a moment ago: this one goes to that run like any resubmission.
+  // Reopened a moment ago (by another submission or a manager): this one goes to that run like any resubmission.
   await withTemporal(deps, () => signalSubmission(deps.temporal, lead.leadId, submission));
   return 'duplicate';
 }

@@ -134,23 +134,31 @@ export async function findLeadRecord(pool: Pool, leadId: string): Promise<LeadRe
  * next sequence number, so a later reopen continues after it) and, when the
  * owner should hear of it, one outbox message — both keyed by the submission,
  * so handing the same submission over twice records it once.
+ *
+ * False, recording nothing, when the lead is no longer closed at `cycle` or a
+ * reopen of it is on record: a new run owns the event sequence from there, and
+ * the submission belongs to that run.
  */
 export async function recordClosedResubmission(
   pool: Pool,
-  input: { leadId: string; submissionId: string; decision: 'record' | 'stay_closed' },
-): Promise<void> {
-  await inTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ last_event_seq: number; stage: Stage; owner_rep_id: string | null; team: string | null; company_name: string; outcome_status: string | null }>(
-      'SELECT last_event_seq, stage, owner_rep_id, team, company_name, outcome_status FROM leads WHERE lead_id = $1 FOR UPDATE',
-      [input.leadId],
+  input: { leadId: string; cycle: number; submissionId: string; decision: 'record' | 'stay_closed' },
+): Promise<boolean> {
+  return inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{
+      last_event_seq: number; stage: Stage; nurture_cycle: number; owner_rep_id: string | null; team: string | null; company_name: string; outcome_status: string | null; reopened: boolean;
+    }>(
+      `SELECT last_event_seq, stage, nurture_cycle, owner_rep_id, team, company_name, outcome_status,
+              EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = leads.lead_id AND r.cycle > $2) AS reopened
+       FROM leads WHERE lead_id = $1 FOR UPDATE`,
+      [input.leadId, input.cycle],
     );
     const lead = rows[0];
-    if (!lead) return;
+    if (!lead || lead.stage !== 'outcome' || lead.nurture_cycle !== input.cycle || lead.reopened) return false;
     const seen = await client.query(
       `SELECT 1 FROM lead_events WHERE lead_id = $1 AND type = 'resubmitted_while_closed' AND data->>'submissionId' = $2`,
       [input.leadId, input.submissionId],
     );
-    if ((seen.rowCount ?? 0) > 0) return;
+    if ((seen.rowCount ?? 0) > 0) return true;
     const seq = lead.last_event_seq + 1;
     await client.query(
       `INSERT INTO lead_events (lead_id, event_key, type, stage, data, occurred_at) VALUES ($1, $2, 'resubmitted_while_closed', $3, $4, now())
@@ -158,13 +166,14 @@ export async function recordClosedResubmission(
       [input.leadId, leadEventKey(input.leadId, seq), lead.stage, JSON.stringify({ submissionId: input.submissionId, decision: input.decision })],
     );
     await client.query('UPDATE leads SET last_event_seq = $2 WHERE lead_id = $1 AND last_event_seq < $2', [input.leadId, seq]);
-    if (input.decision !== 'record') return;
+    if (input.decision !== 'record') return true;
     await client.query(
       `INSERT INTO notification_outbox (message_key, lead_id, kind, recipient_rep_id, recipient_team, payload)
        VALUES ($1, $2, 'closed_lead_resubmitted', $3, $4, $5) ON CONFLICT (message_key) DO NOTHING`,
       [`${input.leadId}:resubmission:${input.submissionId}`, input.leadId, lead.owner_rep_id, lead.team,
         JSON.stringify({ companyName: lead.company_name, outcome: lead.outcome_status })],
     );
+    return true;
   });
 }
 

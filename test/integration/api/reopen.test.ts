@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import type { LeadView } from '../../../domain/lead-view';
+import { recordClosedResubmission } from '../../../db/intake';
 import { eventually } from '../../support/db';
 import { qualifyingDiscovery } from '../../support/discovery';
 import { bearer, createApiHarness, leadUntil, postRoutedLead, type ApiHarness } from './api-harness';
@@ -139,6 +140,19 @@ describe('POST /v1/leads/{id}/reopen', () => {
     const again = await reopen(leadId);
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ reason: 'wrong_stage' });
+  });
+
+  it("keeps a resubmission decided on the closed cycle out of a reopened lead's trail: it goes to the new run", async () => {
+    const { leadId, intake } = await qualifiedLead();
+    // The resubmission read the lead as closed at cycle 0 just before the manager's reopen landed.
+    expect((await reopen(leadId)).body).toEqual({ leadId, status: 'reopened' });
+    const recorded = await recordClosedResubmission(h.pool, { leadId, cycle: 0, submissionId: `late-${leadId}`, decision: 'record' });
+    expect(recorded).toBe(false);
+    const view = await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery');
+    expect(view.events.filter((e) => e.type === 'resubmitted_while_closed')).toEqual([]);
+    expect((await notifications(leadId)).filter((n) => n.kind === 'closed_lead_resubmitted')).toEqual([]);
+    // A resubmission now reaches the running cycle.
+    expect((await resubmit(intake)).body).toEqual({ leadId, status: 'duplicate' });
   });
 
   it('answers 409 for a running lead and 404 for an unknown one', async () => {
