@@ -27,9 +27,6 @@ const outbox = async (leadId: string) =>
     )
   ).rows;
 
-const eventTimes = async (leadId: string, type: string) =>
-  (await h.pool.query<{ at: Date }>('SELECT occurred_at AS at FROM lead_events WHERE lead_id = $1 AND type = $2 ORDER BY id', [leadId, type])).rows.map((r) => r.at.getTime());
-
 it('escalates an active incident at once, reminds the owner part-way and escalates to the team lead at the SLA', async () => {
   await withWorker(h, 'urgent', async ({ taskQueue }) => {
     const { leadId, view } = await routedLead(h, taskQueue, {
@@ -66,9 +63,9 @@ it('closes a lead that never engages within the response window, counting the wi
       const closed = await waitForStage(h, leadId, 'outcome');
       expect(closed.outcome?.status).toBe('disqualified_for_now');
       expect(closed.outcome?.reasons.length).toBeGreaterThan(0);
-      const [engaged] = await eventTimes(leadId, 'engagement_recorded');
-      const [decided] = await eventTimes(leadId, 'outcome_decided');
-      expect(decided! - engaged!).toBeGreaterThanOrEqual(6_000);
+      // From the lead's own trail: the read model's copy of the decision may still be on its way.
+      const at = (type: string) => Date.parse(closed.events.find((e) => e.type === type)?.at ?? 'missing');
+      expect(at('outcome_decided') - at('engagement_recorded')).toBeGreaterThanOrEqual(6_000);
     },
     version,
   );
