@@ -53,6 +53,8 @@ import { jsonBody, optionalJsonBody } from './validate';
 const UPDATE_RESULT_MS = 5_000;
 /** Until the lead has taken or refused the action at all; past this the caller gets a 503 it can check and retry. */
 const UPDATE_ACCEPT_MS = 10_000;
+/** Once taken late, how long more for its answer before 'recording' (a worker taking over answers within it). */
+const UPDATE_LATE_ANSWER_MS = 2_000;
 
 type UpdateDef = typeof submitDiscoveryUpdate | typeof submitScopeUpdate | typeof submitCommercialUpdate | typeof disqualifyUpdate;
 
@@ -166,8 +168,9 @@ export function leadActionsRouter(deps: RouterDeps): Router {
 /**
  * Sends the Update and waits for its answer — one round trip when the lead
  * answers in time, as it normally does. When it does not, asks whether the lead
- * has at least taken the action: then the answer is 'recording' (its write is
- * retrying); otherwise the original timeout stands (a 503 to retry).
+ * has at least taken the action and waits briefly for its answer: taken but
+ * still unanswered is 'recording' (its write is retrying); not taken, the
+ * original timeout stands (a 503 to retry). At most 12 s in all.
  */
 async function applyUpdate(deps: RouterDeps, leadId: string, update: UpdateDef, command: RepCommand<unknown>): Promise<LeadSummary | 'recording'> {
   const updateId = randomUUID();
@@ -179,10 +182,14 @@ async function applyUpdate(deps: RouterDeps, leadId: string, update: UpdateDef, 
   } catch (error) {
     if (!isDeadlineError(error) && !(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw error;
     const stage = await updateStage(deps, leadId, updateId).catch(() => null);
-    // Answered meanwhile (a refusal included): that answer is the caller's.
-    if (stage === 'completed') return handle.getUpdateHandle<LeadSummary>(updateId).result();
-    if (stage === 'accepted') return 'recording';
-    throw error;
+    if (stage === 'not_taken' || stage === null) throw error;
+    // Taken late (a worker took over the lead) or answered meanwhile, a refusal included: a short wait gives the answer.
+    return deps.temporal
+      .withDeadline(Date.now() + UPDATE_LATE_ANSWER_MS, () => handle.getUpdateHandle<LeadSummary>(updateId).result())
+      .catch((late: unknown) => {
+        if (stage === 'accepted' && (isDeadlineError(late) || late instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) return 'recording' as const;
+        throw late;
+      });
   }
 }
 

@@ -32,16 +32,20 @@ async function submit(): Promise<string> {
 
 const routed = (leadId: string) => waitForLead(h, leadId, (v) => v.stage === 'awaiting_discovery' && v.owner !== null);
 
+/** Discovery until the lead takes it: 200 with the new view, or 202 while its write is still on the way (then the view once it lands). */
 async function discover(view: LeadView, payload: unknown): Promise<LeadView> {
   const key = h.keys.rep.get(view.owner!)!;
-  const response = await until(`discovery on ${view.leadId}`, () => api<LeadView>(h, key, 'POST', `/v1/leads/${view.leadId}/discovery`, payload), (r) => r.status === 200);
-  return response.body;
+  const recording = (r: { status: number; body: unknown }) => r.status === 202 && (r.body as { status?: string }).status === 'recording';
+  const response = await until(`discovery on ${view.leadId}`, () => api<LeadView>(h, key, 'POST', `/v1/leads/${view.leadId}/discovery`, payload), (r) => r.status === 200 || recording(r));
+  return response.status === 200 ? response.body : waitForLead(h, view.leadId, (v) => v.stage === 'outcome');
 }
 
 /** Qualifies a routed lead and checks it was captured, routed and decided exactly once. */
 async function qualifyAndCount(leadId: string): Promise<void> {
   const done = await discover(await routed(leadId), qualifyingDiscovery());
   expect(done.outcome?.status).toBe('qualified');
+  // A 202 answer comes before the outcome row: wait for it, then it must be the only one.
+  await until(`outcome row of ${leadId}`, () => outcomes(h, leadId), (rows) => rows.length > 0);
   expect(await outcomes(h, leadId)).toEqual([{ cycle: 0, status: 'qualified' }]);
   expect(await eventCounts(h, leadId)).toMatchObject({ captured: 1, fit_checked: 1, routed: 1, discovery_submitted: 1, outcome_decided: 1 });
   const assignments = await h.pool.query('SELECT cycle FROM rep_assignments WHERE lead_id = $1', [leadId]);
