@@ -8,7 +8,6 @@
  * bad input never reaches Temporal; the workflow's validator has the last word.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
@@ -40,7 +39,7 @@ import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
 import { HttpProblem, leadNotFound, problem } from './problem';
 import { ReengageSchema, ReopenSchema, type ActionRecordingSchema } from './schemas';
-import { isDeadlineError, isWorkflowNotFound, unavailable, updateRejection, type RejectionReason } from './temporal-errors';
+import { isUpdateTimeout, isWorkflowNotFound, unavailable, updateRejection, type RejectionReason } from './temporal-errors';
 import { engagementLimit } from './rate-limit';
 import { jsonBody, optionalJsonBody } from './validate';
 
@@ -180,14 +179,14 @@ async function applyUpdate(deps: RouterDeps, leadId: string, update: UpdateDef, 
       handle.executeUpdate(update as typeof submitDiscoveryUpdate, { args: [command as RepCommand<never>], updateId }),
     );
   } catch (error) {
-    if (!isDeadlineError(error) && !(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw error;
+    if (!isUpdateTimeout(error)) throw error;
     const stage = await updateStage(deps, leadId, updateId).catch(() => null);
     if (stage === 'not_taken' || stage === null) throw error;
     // Taken late (a worker took over the lead) or answered meanwhile, a refusal included: a short wait gives the answer.
     return deps.temporal
       .withDeadline(Date.now() + UPDATE_LATE_ANSWER_MS, () => handle.getUpdateHandle<LeadSummary>(updateId).result())
       .catch((late: unknown) => {
-        if (stage === 'accepted' && (isDeadlineError(late) || late instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) return 'recording' as const;
+        if (stage === 'accepted' && isUpdateTimeout(late)) return 'recording' as const;
         throw late;
       });
   }

@@ -58,7 +58,12 @@ export function unavailable(error: unknown): HttpProblem | null {
   return null;
 }
 
-export function isDeadlineError(error: unknown): boolean {
+/** The call ran out of time (or the connection went), as opposed to an answer: the Update may still have reached the lead. */
+export function isUpdateTimeout(error: unknown): boolean {
+  return error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadlineError(error);
+}
+
+function isDeadlineError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   // gRPC DEADLINE_EXCEEDED (4), UNAVAILABLE (14), CANCELLED (1)
   return code === 4 || code === 14 || code === 1;
