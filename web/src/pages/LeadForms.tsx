@@ -380,16 +380,12 @@ function ReopenForm({ path, onView, reload }: FormProps) {
  */
 export function LeadActions({ view, user, ...props }: { view: LeadView; user: SessionUser } & FormProps) {
   const may = (action: LeadActionName) => actionRefusal(action, { stage: view.stage, owner: view.owner }, { role: user.role, repId: user.repId }) === null;
-  if (view.stage === 'outcome') {
-    return (
-      <div className="actions">
-        <Notice kind="info">{may('reopen') ? 'This lead is closed: reopen it to work it again.' : 'This lead is closed: nothing more can be recorded on it.'}</Notice>
-        {may('reopen') && <ReopenForm key={`r${view.cycle}`} {...props} />}
-      </div>
-    );
-  }
   return (
     <div className="actions">
+      {view.stage === 'outcome' && (
+        <Notice kind="info">{may('reopen') ? 'This lead is closed: reopen it to work it again.' : 'This lead is closed: nothing more can be recorded on it.'}</Notice>
+      )}
+      {may('reopen') && <ReopenForm key={`r${view.cycle}`} {...props} />}
       {may('discovery') && <DiscoveryForm key={`d${view.cycle}`} {...props} />}
       {may('scope') && <ScopeForm {...props} />}
       {may('commercial') && <CommercialForm {...props} />}
