@@ -113,6 +113,7 @@ it('answers 503 with Retry-After within 5 s while PostgreSQL is down, and keeps 
 
   const during = sent.filter((s) => s.answer.sentAt >= downAt && s.answer.sentAt + s.answer.ms <= restartAt);
   const straddling = sent.filter((s) => !during.includes(s) && s.answer.sentAt < upAt && s.answer.sentAt + s.answer.ms > downAt);
+  const recording = sent.filter((s) => s.kind !== 'intake' && s.kind !== 'engagement' && s.answer.status === 202);
   const outageSummary = {
     outageMs: restartAt - downAt,
     postgresBackAfterMs: upAt - downAt,
@@ -122,7 +123,7 @@ it('answers 503 with Retry-After within 5 s while PostgreSQL is down, and keeps 
     answersOverall: byStatus(sent.map((s) => s.answer)),
     maxLatencyDuringOutageMs: Math.max(0, ...during.map((s) => s.answer.ms)),
     retryAfterValues: [...new Set(during.map((s) => s.answer.retryAfter))],
-    repActionsTakenWhileWriteWaited: sent.filter((s) => s.kind !== 'intake' && s.kind !== 'engagement' && s.answer.status === 202).length,
+    repActionsTakenWhileWriteWaited: recording.length,
   };
   printSummary('PostgreSQL outage: answers', outageSummary);
 
@@ -181,7 +182,6 @@ it('answers 503 with Retry-After within 5 s while PostgreSQL is down, and keeps 
   }
 
   // A rep action answered 202 says so: the lead took it, the write was still waiting on the database.
-  const recording = sent.filter((s) => s.kind !== 'intake' && s.kind !== 'engagement' && s.answer.status === 202);
   expect(recording.map((s) => s.answer.body)).toEqual(recording.map((s) => ({ leadId: s.leadId, status: 'recording' })));
   expect(notRetryable.map((s) => `${s.answer.method} ${s.answer.path} -> ${s.answer.error ?? s.answer.status} in ${s.answer.ms} ms`)).toEqual([]);
   expect(broken.map((s) => `${s.answer.path} -> ${s.answer.error ?? s.answer.status}`)).toEqual([]);

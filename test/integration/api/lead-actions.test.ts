@@ -117,13 +117,6 @@ describe('a decision whose write waits on the database', () => {
     const { leadId, ownerKey } = await postRoutedLead(h);
     // Another session holds the lead's row: the decision's write waits (and times out, and retries) until it lets go.
     const blocker = await h.pool.connect();
-    let released = false;
-    const release = async () => {
-      if (released) return;
-      released = true;
-      await blocker.query('ROLLBACK');
-      blocker.release();
-    };
     try {
       await blocker.query('BEGIN');
       await blocker.query('SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE', [leadId]);
@@ -133,7 +126,8 @@ describe('a decision whose write waits on the database', () => {
       const again = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery());
       expect([again.status, again.body.reason]).toEqual([409, 'wrong_stage']);
     } finally {
-      await release();
+      await blocker.query('ROLLBACK');
+      blocker.release();
     }
     const done = await leadUntil(h, leadId, (v) => v.stage === 'outcome');
     expect(done.outcome?.status).toBe('qualified');
