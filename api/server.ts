@@ -10,7 +10,7 @@ import { keyIdOf, seedDemoKeys } from '../db/api-keys';
 import { createApp } from './app';
 import { startIntakeRelay } from './intake';
 import { createMetrics, metricsRouter, type ApiMetrics } from './metrics';
-import { announceDemoLogins } from './session';
+import { demoLoginLines } from './session';
 
 export interface RunningApi {
   url: string;
@@ -24,7 +24,7 @@ export async function startApi(config: Config, deps: { address: string; pool: Po
   const connection = await connectTemporalClient(config, deps.address, deps.payloadKeys);
   const temporal = connection.client;
   if (config.SEED_DEMO_DATA) await announceDemoKeys(deps.pool, deps.log);
-  if (config.SEED_DEMO_DATA) await announceDemoLogins(deps.pool, config.PASSWORD_HASH_COST);
+  if (config.SEED_DEMO_DATA) await announceDemoLogins(deps.pool, config.PASSWORD_HASH_COST, deps.log);
   const metrics = createMetrics({ pool: deps.pool, defaultMetrics: true });
   const payloadCodec = new AesGcmPayloadCodec(deps.payloadKeys);
   const app = createApp({ temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: LEAD_TASK_QUEUE, pool: deps.pool, log: deps.log, config, metrics, payloadCodec });
@@ -80,23 +80,28 @@ async function close(server: Server): Promise<void> {
 async function announceDemoKeys(pool: Pool, log: Logger): Promise<void> {
   const keys = await seedDemoKeys(pool);
   if (!keys) return;
-  const terminal = Boolean(process.stdout.isTTY);
   const demoKeyIds = [keys.intake, keys.manager, keys.rep?.key].filter((k): k is string => Boolean(k)).map((k) => keyIdOf(k));
   const how = 'revoke with `npm run keys -- revoke <keyId>`, create your own with `npm run keys -- create`, or set SEED_DEMO_DATA=false before the first start';
-  if (!terminal) {
-    log.warn({ demoKeyIds, demoRep: keys.rep?.repId ?? null }, `created demo API keys, not printed because stdout is not a terminal (${how})`);
-    return;
-  }
-  log.warn({ demoKeyIds, demoRep: keys.rep?.repId ?? null }, `created demo API keys, printed once on the terminal (${how})`);
-  const lines = [
-    '',
+  showToPerson(log, { demoKeyIds, demoRep: keys.rep?.repId ?? null }, `created demo API keys (${how})`, [
     'Demo API keys (created on this first start, shown once):',
     `  intake   ${keys.intake}`,
     `  manager  ${keys.manager}`,
     ...(keys.rep ? [`  rep      ${keys.rep.key}   (acts as rep ${keys.rep.repId})`] : []),
-    '',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  ]);
+}
+
+async function announceDemoLogins(pool: Pool, cost: number, log: Logger): Promise<void> {
+  const lines = await demoLoginLines(pool, cost);
+  if (!lines) return;
+  const how = 'add your own with `npm run users -- add`, or set SEED_DEMO_DATA=false before the first start';
+  showToPerson(log, { demoLogins: lines.length - 1 }, `created demo console logins (${how})`, lines);
+}
+
+/** Secrets shown once go to stdout only when it is a terminal; the log line says what was made, never the secret. */
+function showToPerson(log: Logger, fields: Record<string, unknown>, what: string, lines: string[]): void {
+  const terminal = Boolean(process.stdout.isTTY);
+  log.warn(fields, `${what}; ${terminal ? 'printed once on the terminal' : 'not printed because stdout is not a terminal'}`);
+  if (terminal) process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }
 
 /** For a process that only serves the API: on SIGINT/SIGTERM, stop serving, close the pool, exit. */

@@ -58,19 +58,16 @@ export function sessionRouter(deps: RouterDeps): Router {
 }
 
 /**
- * A fresh install gets a manager login and one for every demo rep, printed for the
- * person at the terminal the one time they are created — never into the
- * structured log, which is shipped and kept.
+ * A fresh install gets a manager login and one for every demo rep; these are the
+ * lines that show their passwords, the one time they are created (null once they
+ * exist). The API shows them only to a person at a terminal (api/server.ts).
  */
-export async function announceDemoLogins(pool: Pool, cost: number): Promise<void> {
+export async function demoLoginLines(pool: Pool, cost: number): Promise<string[] | null> {
   const logins = await seedDemoLogins(pool, cost);
-  if (!logins) return;
+  if (!logins) return null;
   const width = Math.max(...logins.map((l) => l.email.length));
-  const lines = [
-    '',
+  return [
     'Demo console logins (created on this first start, shown once) — sign in at /app:',
     ...logins.map((l) => `  ${l.email.padEnd(width)}  ${l.password}   (${l.role}${l.repId ? ` ${l.repId}` : ''})`),
-    '',
   ];
-  console.log(lines.join('\n'));
 }
