@@ -8,13 +8,14 @@ import { projectRoot } from '../platform/project-root';
  * tests and the benchmark. The SDK evaluates a bundle's modules afresh for every
  * workflow it creates or replays, except preloaded ones, which every workflow
  * shares deep-frozen: the domain core is pure and stateless, so each lead pays
- * for its own workflow code only. The sandbox builds failures itself, so the
+ * for its own workflow code only; the sandbox settings go first, before the
+ * SDK freezes the sandbox. The sandbox builds failures itself, so the
  * failure converter that encodes messages and stacks is bundled in.
  */
 export function leadBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'preloadModules' | 'failureConverterPath'> {
   return {
     workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'),
-    preloadModules: [path.join(projectRoot(), 'domain', 'core')],
+    preloadModules: [path.join(projectRoot(), 'workflows', 'sandbox'), path.join(projectRoot(), 'domain', 'core')],
     failureConverterPath: FAILURE_CONVERTER_PATH,
   };
 }

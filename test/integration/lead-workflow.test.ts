@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { submitLead } from '../../api/lead-client';
+import { WORKFLOW_STACK_FRAMES } from '../../workflows/sandbox';
 import { LeadOutcome, LeadStage, LeadTeam } from '../../workflows/search-attributes';
 import {
   getLeadStateQuery,
@@ -147,5 +148,16 @@ it('refuses a vague disqualification note and records a specific one as the outc
     expect(closed.outcome).toBe('disqualified_for_now');
     expect((await handle.query(getLeadStateQuery)).outcome).toMatchObject({ status: 'disqualified_for_now', note });
     await eventually(() => h.pool.query('SELECT status FROM lead_outcomes WHERE lead_id = $1', [leadId]), (r) => r.rowCount === 1);
+  });
+});
+
+it('answers the stack trace query with the workflow line a parked lead waits on (the sandbox keeps a short stack)', async () => {
+  await withWorker(h, 'stack', async ({ taskQueue }) => {
+    const { handle } = await routedLead(h, taskQueue);
+    const stack = await handle.query<string>('__stack_trace');
+    expect(stack).toMatch(/at waitForRep \(.*workflows\/lead-qualification\.ts:\d+:\d+\)/);
+    // One entry per pending promise; the SDK's promise hook takes the first two of the frames.
+    const framesPerPromise = stack.split('\n\n').map((entry) => entry.match(/^\s+at /gm)?.length ?? 0);
+    expect(Math.max(...framesPerPromise)).toBe(WORKFLOW_STACK_FRAMES - 2);
   });
 });
