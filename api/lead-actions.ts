@@ -7,7 +7,7 @@
  * first — body, then role, owner and stage from the one lead actions table — so
  * bad input never reaches Temporal; the workflow's validator has the last word.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
@@ -47,13 +47,15 @@ import { jsonBody, optionalJsonBody } from './validate';
  * How long the caller waits for the action to be recorded (normally well under
  * a second). Past this, if the lead has taken it (the database is away and its
  * write is retrying) the answer is 202: the action is the lead's, it will be
- * recorded exactly once, and a retry would only be refused as the wrong stage.
+ * recorded exactly once, and a retry joins it (actionUpdateId).
  */
 const UPDATE_RESULT_MS = 5_000;
 /** Until the lead has taken or refused the action at all; past this the caller gets a 503 it can check and retry. */
 const UPDATE_ACCEPT_MS = 10_000;
 /** Once taken late, how long more for its answer before 'recording' (a worker taking over answers within it). */
 const UPDATE_LATE_ANSWER_MS = 2_000;
+/** How long a refused retry looks for the Update it repeats. */
+const EARLIER_ANSWER_MS = 1_000;
 
 type UpdateDef = typeof submitDiscoveryUpdate | typeof submitScopeUpdate | typeof submitCommercialUpdate | typeof disqualifyUpdate;
 
@@ -104,11 +106,15 @@ export function leadActionsRouter(deps: RouterDeps): Router {
 
   for (const def of REP_ACTIONS) {
     router.post(`/v1/leads/:id/${LEAD_ACTIONS[def.action].path}`, requireActionRole(def.action), async (req, res) => {
-      const { leadId, facts, payload, principal } = await precheck(req, def.action, () => jsonBody(req, def.schema));
+      // The body is valid whenever the lead's stage refuses the action: the body is checked first.
+      const retriedId = () => actionUpdateId(leadIdParam(req), def.action, principalOf(req), jsonBody(req, def.schema));
+      const checked = await precheck(req, def.action, () => jsonBody(req, def.schema)).catch((error: unknown) => earlierAnswer(deps, req, retriedId, error));
+      if ('answer' in checked) return void (await answer(checked.answer, checked.leadId));
+      const { leadId, facts, payload, principal } = checked;
       const command: RepCommand<unknown> = { actor: actorOf(principal), payload };
       let summary: LeadSummary | 'recording';
       try {
-        summary = await applyUpdate(deps, leadId, def.update, command);
+        summary = await applyUpdate(deps, leadId, def.update, command, actionUpdateId(leadId, def.action, principal, payload));
       } catch (error) {
         const rejection = updateRejection(error);
         if (rejection) return reject(def.action, rejection.reason, 'workflow', rejection.problem);
@@ -116,20 +122,24 @@ export function leadActionsRouter(deps: RouterDeps): Router {
         if (isWorkflowNotFound(error)) return reject(def.action, 'wrong_stage', 'workflow', closed(facts));
         throw unavailable(error) ?? error;
       }
-      if (summary === 'recording') {
-        req.log.warn({ leadId, action: def.action }, 'rep action taken by the lead; its write is still retrying');
-        const body: z.infer<typeof ActionRecordingSchema> = { leadId, status: 'recording' };
-        res.status(202).location(`/v1/leads/${leadId}`).json(body);
-        return;
-      }
-      if (def.finding) {
+      if (summary !== 'recording' && def.finding) {
         // Kept for what-if simulation; the Update already succeeded, so a failed write is logged, never the caller's problem.
         await recordFinding(deps.pool, { leadId, cycle: summary.cycle, kind: def.finding, payload, submittedBy: principal.repId ?? principal.role }).catch((error: unknown) =>
           req.log.warn({ err: error, leadId }, 'could not keep the findings for simulation'),
         );
       }
-      req.log.info({ leadId, action: def.action, stage: summary.stage, outcome: summary.outcome }, 'rep action applied');
-      res.json(await viewAfter(deps, summary, req));
+      await answer(summary, leadId);
+
+      async function answer(result: LeadSummary | 'recording', id: string): Promise<void> {
+        if (result === 'recording') {
+          req.log.warn({ leadId: id, action: def.action }, 'rep action taken by the lead; its write is still retrying');
+          const body: z.infer<typeof ActionRecordingSchema> = { leadId: id, status: 'recording' };
+          res.status(202).location(`/v1/leads/${id}`).json(body);
+          return;
+        }
+        req.log.info({ leadId: id, action: def.action, stage: result.stage, outcome: result.outcome }, 'rep action applied');
+        res.json(await viewAfter(deps, result, req));
+      }
     });
   }
 
@@ -171,8 +181,7 @@ export function leadActionsRouter(deps: RouterDeps): Router {
  * still unanswered is 'recording' (its write is retrying); not taken, the
  * original timeout stands (a 503 to retry). At most 12 s in all.
  */
-async function applyUpdate(deps: RouterDeps, leadId: string, update: UpdateDef, command: RepCommand<unknown>): Promise<LeadSummary | 'recording'> {
-  const updateId = randomUUID();
+async function applyUpdate(deps: RouterDeps, leadId: string, update: UpdateDef, command: RepCommand<unknown>, updateId: string): Promise<LeadSummary | 'recording'> {
   const handle = leadHandle(deps.temporal, leadId);
   try {
     return await deps.temporal.withDeadline(Date.now() + UPDATE_RESULT_MS, () =>
@@ -192,12 +201,41 @@ async function applyUpdate(deps: RouterDeps, leadId: string, update: UpdateDef, 
   }
 }
 
+/**
+ * One Update id per rep action: the same action by the same actor with the same
+ * payload on the same lead. Temporal keeps one Update per id in a run, so a
+ * retry (after a 503, a 202 'recording' or a lost answer) joins the first one
+ * and gets its answer; it is never applied twice.
+ */
+function actionUpdateId(leadId: string, action: LeadActionName, principal: { role: string; repId?: string | null }, payload: unknown): string {
+  const digest = createHash('sha256').update(JSON.stringify([leadId, action, principal.role, principal.repId ?? null, payload])).digest('hex');
+  return `${action}-${digest.slice(0, 32)}`;
+}
+
+/**
+ * A rep action refused for the lead's stage may be the retry of the one that
+ * moved it on (its first answer was lost, or was a 503 while a worker took the
+ * lead over): answer it as the first one was answered. Anything else stands.
+ */
+async function earlierAnswer(deps: RouterDeps, req: Request, updateId: () => string, refusal: unknown): Promise<{ answer: LeadSummary | 'recording'; leadId: string }> {
+  const wrongStage = refusal instanceof HttpProblem && refusal.problem.status === 409 && refusal.problem.reason === 'wrong_stage';
+  if (!wrongStage) throw refusal;
+  const leadId = leadIdParam(req);
+  const id = updateId();
+  const stage = await updateStage(deps, leadId, id, EARLIER_ANSWER_MS).catch(() => null);
+  if (stage === 'accepted') return { answer: 'recording', leadId };
+  if (stage !== 'completed') throw refusal;
+  const summary = await leadHandle(deps.temporal, leadId).getUpdateHandle<LeadSummary>(id).result().catch(() => null);
+  if (!summary) throw refusal;
+  return { answer: summary, leadId };
+}
+
 const { UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED: ACCEPTED } = temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
 
 /** How far the lead has got with an Update, waiting up to the rest of the accept budget for it to be taken. */
-async function updateStage(deps: RouterDeps, leadId: string, updateId: string): Promise<'completed' | 'accepted' | 'not_taken'> {
+async function updateStage(deps: RouterDeps, leadId: string, updateId: string, waitMs = UPDATE_ACCEPT_MS - UPDATE_RESULT_MS): Promise<'completed' | 'accepted' | 'not_taken'> {
   const { namespace, identity } = deps.temporal.options;
-  const response = await deps.temporal.withDeadline(Date.now() + UPDATE_ACCEPT_MS - UPDATE_RESULT_MS, () =>
+  const response = await deps.temporal.withDeadline(Date.now() + waitMs, () =>
     deps.temporal.workflowService.pollWorkflowExecutionUpdate({
       namespace,
       identity,

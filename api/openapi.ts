@@ -100,7 +100,7 @@ const CSV_DESCRIPTION = `One lead per row. The header names the columns: ${Objec
 const RECORDING = {
   status: 202,
   schema: 'ActionRecording',
-  description: 'Taken by the lead, but its write waits on the database (seconds at most, unless the database is away): it is recorded exactly once; `Location` points at the lead. Retrying answers 409 once it is recorded.',
+  description: 'Taken by the lead, but its write waits on the database (seconds at most, unless the database is away): it is recorded exactly once; `Location` points at the lead. Retrying the same request joins it and, once it is recorded, answers 200 with the lead.',
 } as const;
 
 export const OPERATIONS: Operation[] = [

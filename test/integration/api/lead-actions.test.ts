@@ -113,7 +113,7 @@ describe('the path a rep walks', () => {
 });
 
 describe('a decision whose write waits on the database', () => {
-  it('answers 202 recording once the lead has taken it, records it exactly once when the write gets through, and refuses a retry', async () => {
+  it('answers 202 recording once the lead has taken it, records it exactly once when the write gets through, and answers a retry as the first', async () => {
     const { leadId, ownerKey } = await postRoutedLead(h);
     // Another session holds the lead's row: the decision's write waits (and times out, and retries) until it lets go.
     const blocker = await h.pool.connect();
@@ -122,15 +122,22 @@ describe('a decision whose write waits on the database', () => {
       await blocker.query('SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE', [leadId]);
       const res = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery());
       expect([res.status, res.body, res.headers.location]).toEqual([202, { leadId, status: 'recording' }, `/v1/leads/${leadId}`]);
-      // The lead holds the decision already: the same action again is the wrong stage.
-      const again = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery());
-      expect([again.status, again.body.reason]).toEqual([409, 'wrong_stage']);
+      // The same request again joins the decision the lead holds; a different discovery is the wrong stage.
+      const retry = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery());
+      expect([retry.status, retry.body]).toEqual([202, { leadId, status: 'recording' }]);
+      const other = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery({ gaps: 'No identity provider logs at all' }));
+      expect([other.status, other.body.reason]).toEqual([409, 'wrong_stage']);
     } finally {
       await blocker.query('ROLLBACK');
       blocker.release();
     }
     const done = await leadUntil(h, leadId, (v) => v.stage === 'outcome');
     expect(done.outcome?.status).toBe('qualified');
+    // Once recorded, a retry of the request that closed the lead gets its answer, not "closed"; any other is refused.
+    const late = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery());
+    expect([late.status, late.body.stage, late.body.outcome?.status]).toEqual([200, 'outcome', 'qualified']);
+    const closedToOthers = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery({ gaps: 'No identity provider logs at all' }));
+    expect([closedToOthers.status, closedToOthers.body.reason]).toEqual([409, 'wrong_stage']);
     const outcomes = await h.pool.query('SELECT status FROM lead_outcomes WHERE lead_id = $1', [leadId]);
     expect(outcomes.rows).toEqual([{ status: 'qualified' }]);
   });
