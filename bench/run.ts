@@ -24,6 +24,7 @@ import { runBaseline, runIntake, throughputScenario } from './scenarios/throughp
 import { startStack, type Stack } from './stack';
 import { StageWatch } from './stage-watch';
 import { now } from './stats';
+import { workerNodeArgs } from '../worker/node-args';
 
 const SCENARIOS = ['throughput', 'rep', 'cost', 'replay', 'scale', 'lateness', 'cache', 'domain'];
 
@@ -168,13 +169,15 @@ async function main(): Promise<void> {
   try {
     const nodeArgs = args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(args.out, 'profiles')}`] : [];
     const baselineTaskQueue = `bench-baseline-${randomUUID().slice(0, 8)}`;
+    // Both workers start as production workers do (worker/node-args.ts): the same worker settings.
+    const workerArgs = [...nodeArgs, ...workerNodeArgs('source')];
     const startWorkers = () =>
       Promise.all([
-        startChild({ name: 'lead-worker', script: 'worker-process.ts', nodeArgs, env: childEnv(stack, { BENCH_WORKER_MODE: 'lead', WORKFLOW_BUNDLE_PATH: stack.leadBundlePath }) }),
+        startChild({ name: 'lead-worker', script: 'worker-process.ts', nodeArgs: workerArgs, env: childEnv(stack, { BENCH_WORKER_MODE: 'lead', WORKFLOW_BUNDLE_PATH: stack.leadBundlePath }) }),
         startChild({
           name: 'baseline-worker',
           script: 'worker-process.ts',
-          nodeArgs,
+          nodeArgs: workerArgs,
           env: childEnv(stack, { BENCH_WORKER_MODE: 'baseline', WORKFLOW_BUNDLE_PATH: stack.baselineBundlePath, BENCH_TASK_QUEUE: baselineTaskQueue }),
         }),
       ]);

@@ -16,6 +16,7 @@ import { startCluster, type RunningCluster } from '../platform/cluster';
 import { formatPayloadKeys, PAYLOAD_KEYS_VARIABLE, resolvePayloadKeys } from '../platform/payload-keys';
 import { createLogger } from '../platform/logger';
 import { projectRoot } from '../platform/project-root';
+import { workerNodeArgs } from '../worker/node-args';
 import { resolveTemporalServerTools } from '../platform/temporal-server';
 
 async function main(): Promise<void> {
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     workers: config.CLUSTER_WORKERS,
     apiPort: config.API_PORT,
     uiPort: config.TEMPORAL_UI_PORT,
-    commands: { worker: [process.execPath, dist('worker/main.js')], api: [process.execPath, dist('api/main.js')] },
+    commands: { worker: [process.execPath, ...workerNodeArgs('dist'), dist('worker/main.js')], api: [process.execPath, dist('api/main.js')] },
     // Workers and API encrypt with the keys this machine's data folder keeps (generated on first start), or the configured ones.
     env: { ...process.env, [PAYLOAD_KEYS_VARIABLE]: formatPayloadKeys(resolvePayloadKeys(config, 'embedded')) },
     async prepare(databaseUrl) {

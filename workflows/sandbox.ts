@@ -3,12 +3,12 @@
  * runs preloaded modules before it freezes the sandbox's globals, so what is
  * set here holds for every lead, and nothing else can change it later.
  *
- * Stack depth. The SDK records a stack for every promise a workflow creates
- * (for the `__stack_trace` query) and maps each frame through the bundle's
- * source map; at V8's default of 10 frames that was about a quarter of a lead's
- * CPU in the worker (bench/README.md, "Where a lead's CPU goes"). The first
- * two frames are the SDK's promise hook, so 4 still name the workflow line a
- * lead waits on and where a workflow error was thrown.
+ * Stack depth. Where workflow stack traces are on (tests; a production worker
+ * with LEADGATE_WORKFLOW_STACK_TRACES=on, see worker/promise-stacks.ts), the SDK
+ * records and source-maps a stack for every promise a lead creates; at V8's
+ * default of 10 frames that cost about 12% of a lead's replay CPU. The first two
+ * frames are the SDK's promise hook, so 4 still name the workflow line a lead
+ * waits on; errors thrown in workflow code carry 4 frames as well.
  */
 export const WORKFLOW_STACK_FRAMES = 4;
 

@@ -12,6 +12,7 @@ import type { Ctx } from '../context';
 import { benchLead } from '../fixtures';
 import { routedWithOwner } from '../stage-watch';
 import { closedLoop, sleep } from '../stats';
+import { workerNodeArgs } from '../../worker/node-args';
 
 export interface CachedHeap {
   workflows: number;
@@ -37,7 +38,7 @@ async function probe(ctx: Ctx, mode: 'lead' | 'bare', k: number): Promise<Cached
   const child = await startChild({
     name: `cache-probe-${mode}`,
     script: 'cache-probe-process.ts',
-    nodeArgs: ['--expose-gc'],
+    nodeArgs: ['--expose-gc', ...workerNodeArgs('source')],
     env: ctx.childEnv({
       BENCH_WORKER_MODE: mode,
       BENCH_TASK_QUEUE: taskQueue,

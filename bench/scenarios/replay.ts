@@ -13,6 +13,7 @@ import { temporal } from '@temporalio/proto';
 import type { Ctx } from '../context';
 import { closedLoop } from '../stats';
 import { intakeOne, runBaseline } from './throughput';
+import { workerNodeArgs } from '../../worker/node-args';
 
 const execFileAsync = promisify(execFile);
 
@@ -75,7 +76,7 @@ async function writeHistories(ctx: Ctx, dir: string, kind: string, ids: string[]
 }
 
 async function replayIn(ctx: Ctx, listFile: string, bundlePath: string, warmup: number): Promise<ReplayFigures> {
-  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, '..', 'replay-process.ts')], {
+  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', ...workerNodeArgs('source'), '--import', 'tsx', path.join(__dirname, '..', 'replay-process.ts')], {
     env: ctx.childEnv({ BENCH_REPLAY_FILE: listFile, BENCH_REPLAY_WARMUP: String(warmup), WORKFLOW_BUNDLE_PATH: bundlePath }),
     maxBuffer: 16 * 1024 * 1024,
   });

@@ -18,6 +18,7 @@ import type { LeadView } from '../../../domain/lead-view';
 import { freePort, freePortBlock } from '../../../platform/ports';
 import { projectRoot } from '../../../platform/project-root';
 import { leadBundleOptions } from '../../../worker/workflow-bundle';
+import { workerNodeArgs } from '../../../worker/node-args';
 import type { HostCommand, HostMessage, HostOptions } from './cluster-host';
 
 export interface Keys {
@@ -94,7 +95,7 @@ export async function createClusterHarness(ruleset: Ruleset): Promise<ClusterHar
     ports: { pg: await freePort(), temporal: await freePortBlock(10), api: await freePort() },
     bundlePath,
     ruleset,
-    commands: { worker: fromSource('worker/main.ts'), api: fromSource('api/main.ts') },
+    commands: { worker: [process.execPath, ...workerNodeArgs('source'), '--import', 'tsx', path.join(projectRoot(), 'worker/main.ts')], api: fromSource('api/main.ts') },
   };
   // Kept for a failing run (LEADGATE_FAULTS_LOG=1 prints them); printing them always would drown the runner.
   const lines: string[] = [];

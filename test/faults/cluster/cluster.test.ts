@@ -5,7 +5,11 @@
  * every lead still there, one outcome per lead and cycle, no event twice.
  * The cases share one cluster and run in order (the second leaves one worker).
  */
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { leadDataConverter } from '../../../platform/data-converter';
+import { leadHandle } from '../../../api/lead-client';
+import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
+import { getLeadStateQuery } from '../../../workflows/messages';
 import type { LeadView } from '../../../domain/lead-view';
 import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../../support/discovery';
 import { inboundLead } from '../../support/intake';
@@ -62,6 +66,20 @@ it('takes a lead from intake through routing to qualified over HTTP, on a Tempor
   const info = await connection.workflowService.getClusterInfo({}).finally(() => connection.close());
   expect(info).toMatchObject({ persistenceStore: 'postgres12', visibilityStore: 'postgres12' });
   await qualifyAndCount(await submit());
+});
+
+it('runs its workers without per-promise stacks, as production starts them: the stack trace query says so', async () => {
+  const leadId = (await routed(await submit())).leadId;
+  const connection = await Connection.connect({ address: h.temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: 'default', dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) });
+    const handle = leadHandle(client, leadId);
+    await expect(handle.query(getLeadStateQuery)).resolves.toMatchObject({ leadId, stage: 'awaiting_discovery' });
+    // The worker refuses it ("Workflow stack traces are not enabled on this worker"); its failure converter seals that message like any other.
+    await expect(handle.query('__stack_trace')).rejects.toThrow('Encoded failure');
+  } finally {
+    await connection.close();
+  }
 });
 
 it('finishes every lead on the other worker when one of the two is killed mid-flight', async () => {

@@ -28,6 +28,7 @@ import { resolveTemporalCli } from '../../../platform/temporal-cli';
 import { devServerArgs } from '../../../platform/temporal-dev-server';
 import { waitForTemporal } from '../../../platform/temporal-process';
 import { leadBundleOptions } from '../../../worker/workflow-bundle';
+import { workerNodeArgs } from '../../../worker/node-args';
 import { ManagedChild, sleep } from './child';
 
 const TEAMS: Team[] = ['incident_response', 'risk_compliance', 'iam', 'solution_specialist', 'outbound_multithread'];
@@ -164,11 +165,11 @@ export class FaultStack {
     };
   }
 
-  private tsxChild(name: string, entry: string, env: NodeJS.ProcessEnv): ManagedChild {
+  private tsxChild(name: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ManagedChild {
     return new ManagedChild({
       name,
       command: process.execPath,
-      args: ['--import', 'tsx', path.join(projectRoot(), entry)],
+      args: [...nodeArgs, '--import', 'tsx', path.join(projectRoot(), entry)],
       cwd: projectRoot(),
       env,
       logFile: path.join(this.dir, `${name}.log`),
@@ -176,7 +177,7 @@ export class FaultStack {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = this.tsxChild('worker', 'worker/main.ts', this.serviceEnv({ WORKFLOW_BUNDLE_PATH: this.bundlePath, NOTIFY_POLL_INTERVAL_MS: '500' }));
+    this.worker = this.tsxChild('worker', 'worker/main.ts', this.serviceEnv({ WORKFLOW_BUNDLE_PATH: this.bundlePath, NOTIFY_POLL_INTERVAL_MS: '500' }), workerNodeArgs('source'));
     await this.worker.waitForOutput('worker started', 120_000);
   }
 

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { STACK_TRACES_SWITCH } from '../../../worker/promise-stacks';
+import { workerNodeArgs } from '../../../worker/node-args';
+import { projectRoot } from '../../../platform/project-root';
+
+const root = projectRoot();
+/** The preload as the entrypoints spell it, relative to the project root they run in. */
+const preload = workerNodeArgs('dist').map((arg) => (path.isAbsolute(arg) ? `./${path.relative(root, arg)}` : arg));
+
+describe('every way a worker starts', () => {
+  it('preloads the promise-stacks switch: npm start, npm run start:worker, the compose worker, the cluster', () => {
+    const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toContain(`node ${preload.join(' ')} dist/scripts/start-stack.js`);
+    expect(scripts['start:worker']).toBe(`node ${preload.join(' ')} dist/worker/main.js`);
+    const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command?: string[] }> };
+    expect(compose.services.worker?.command).toEqual(['node', ...preload, 'dist/worker/main.js']);
+    expect(readFileSync(path.join(root, 'scripts', 'cluster.ts'), 'utf8')).toContain("worker: [process.execPath, ...workerNodeArgs('dist'), dist('worker/main.js')]");
+  });
+});
+
+describe('the promise-stacks preload', () => {
+  /** What a worker thread of a process started with the preload sees (the SDK's workflow threads are such threads). */
+  const inWorkerThread = (env: NodeJS.ProcessEnv) => {
+    const thread = `
+      const v8 = require('node:v8');
+      const { AsyncLocalStorage } = require('node:async_hooks');
+      let hook;
+      try { v8.promiseHooks.createHook({ init() {} }); hook = 'available'; } catch (error) { hook = error.message; }
+      const als = new AsyncLocalStorage();
+      als.run('kept', () => Promise.resolve().then(() => require('node:worker_threads').parentPort.postMessage({ hook, context: als.getStore() })));`;
+    const main = `
+      const { Worker } = require('node:worker_threads');
+      new Worker(${JSON.stringify(thread)}, { eval: true }).once('message', (m) => console.log(JSON.stringify(m)));`;
+    const out = execFileSync(process.execPath, [...workerNodeArgs('source'), '-e', main], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+    return JSON.parse(out.trim()) as { hook: string; context: string };
+  };
+
+  it('takes the promise-hook API away from worker threads by default, naming the switch, and leaves async context working', () => {
+    const seen = inWorkerThread({ [STACK_TRACES_SWITCH]: '' });
+    expect(seen.hook).toContain(`${STACK_TRACES_SWITCH}=on`);
+    expect(seen.context).toBe('kept');
+  });
+
+  it(`leaves it in place with ${STACK_TRACES_SWITCH}=on`, () => {
+    expect(inWorkerThread({ [STACK_TRACES_SWITCH]: 'on' })).toEqual({ hook: 'available', context: 'kept' });
+  });
+});

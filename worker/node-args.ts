@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { projectRoot } from '../platform/project-root';
+
+/**
+ * The Node options every worker process starts with: the promise-stacks preload
+ * (worker/promise-stacks.ts), from the build (`dist`) or, for tests and the
+ * benchmark, from the TypeScript sources under tsx. package.json, Dockerfile and
+ * docker-compose.yml spell the built form out; test/unit/platform/worker-entrypoints.test.ts
+ * holds them to it.
+ */
+export function workerNodeArgs(from: 'dist' | 'source'): string[] {
+  return from === 'dist'
+    ? ['--require', path.join(projectRoot(), 'dist', 'worker', 'promise-stacks.js')]
+    : ['--require', 'tsx/cjs', '--require', path.join(projectRoot(), 'worker', 'promise-stacks.ts')];
+}
