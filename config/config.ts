@@ -72,14 +72,14 @@ export const ConfigSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
   /**
-   * Leads kept in the worker's sticky cache. A cached lead holds about 135 KiB of
-   * V8 heap (bench: heap per cached workflow; a bare workflow 65 KiB), but costs
-   * about 530 KiB of worker RSS in all (bench full run: 1.27 GiB with 2,000
-   * cached). Size it to the worker's memory: about 700 for a 600 MB worker,
-   * 2,000 for 1.5 GB. An evicted lead is replayed from history (about 17 ms of
-   * CPU) when a message or timer reaches it.
+   * Leads kept in the worker's sticky cache. Each cached lead costs about 200 KiB
+   * of worker RSS (bench, 2026-11-27: 849 MiB with 2,000 cached against 547 MiB
+   * with 500, 3,000 leads parked), on a base of 350–450 MiB that a busy worker
+   * keeps anyway. 500 keeps a worker holding 20,000 parked leads under 600 MB;
+   * give it about 200 MiB more for each 1,000 more. An evicted lead is replayed
+   * from history (about 20 ms of CPU) when a message or timer reaches it.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2_000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   /** On a fresh database: seed the demo team of reps and print demo intake, manager and rep keys. Set false in production before the first start. */
   SEED_DEMO_DATA: booleanFlag.default(true),
   /** Leads per intake key per minute: a POST counts one, an import its number of rows. */
