@@ -81,8 +81,8 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     throw error;
   };
 
-  /** Runs the API's checks in order — body, then the lead actions table — counting each refusal. */
-  const precheck = async (req: Request, action: LeadActionName, body: () => unknown) => {
+  /** Runs the API's checks in order — body, then the lead actions table; an invalid body is counted and thrown, a refusal returned. */
+  const check = async (req: Request, action: LeadActionName, body: () => unknown) => {
     let payload: unknown;
     try {
       payload = body();
@@ -100,21 +100,30 @@ export function leadActionsRouter(deps: RouterDeps): Router {
       facts = await confirmLive(deps, facts);
       refusal = actionRefusal(action, facts, actor);
     }
-    if (refusal) reject(action, refusal.reason, 'api', refusalProblem(refusal, facts));
-    return { leadId, facts, payload, principal };
+    return { leadId, facts, payload, principal, refusal };
+  };
+
+  /** `check`, with a refusal counted and thrown. */
+  const precheck = async (req: Request, action: LeadActionName, body: () => unknown) => {
+    const checked = await check(req, action, body);
+    if (checked.refusal) reject(action, checked.refusal.reason, 'api', refusalProblem(checked.refusal, checked.facts));
+    return checked;
   };
 
   for (const def of REP_ACTIONS) {
     router.post(`/v1/leads/:id/${LEAD_ACTIONS[def.action].path}`, requireActionRole(def.action), async (req, res) => {
-      // The body is valid whenever the lead's stage refuses the action: the body is checked first.
-      const retriedId = () => actionUpdateId(leadIdParam(req), def.action, principalOf(req), jsonBody(req, def.schema));
-      const checked = await precheck(req, def.action, () => jsonBody(req, def.schema)).catch((error: unknown) => earlierAnswer(deps, req, retriedId, error));
-      if ('answer' in checked) return void (await answer(checked.answer, checked.leadId));
-      const { leadId, facts, payload, principal } = checked;
+      const { leadId, facts, payload, principal, refusal } = await check(req, def.action, () => jsonBody(req, def.schema));
+      const updateId = actionUpdateId(leadId, def.action, principal, payload);
+      if (refusal) {
+        // The retry of the action that moved the lead on is answered as that action was, not refused.
+        const earlier = refusal.reason === 'wrong_stage' ? await earlierAnswer(deps, leadId, updateId) : null;
+        if (earlier) return answer(earlier);
+        return reject(def.action, refusal.reason, 'api', refusalProblem(refusal, facts));
+      }
       const command: RepCommand<unknown> = { actor: actorOf(principal), payload };
       let summary: LeadSummary | 'recording';
       try {
-        summary = await applyUpdate(deps, leadId, def.update, command, actionUpdateId(leadId, def.action, principal, payload));
+        summary = await applyUpdate(deps, leadId, def.update, command, updateId);
       } catch (error) {
         const rejection = updateRejection(error);
         if (rejection) return reject(def.action, rejection.reason, 'workflow', rejection.problem);
@@ -128,16 +137,16 @@ export function leadActionsRouter(deps: RouterDeps): Router {
           req.log.warn({ err: error, leadId }, 'could not keep the findings for simulation'),
         );
       }
-      await answer(summary, leadId);
+      await answer(summary);
 
-      async function answer(result: LeadSummary | 'recording', id: string): Promise<void> {
+      async function answer(result: LeadSummary | 'recording'): Promise<void> {
         if (result === 'recording') {
-          req.log.warn({ leadId: id, action: def.action }, 'rep action taken by the lead; its write is still retrying');
-          const body: z.infer<typeof ActionRecordingSchema> = { leadId: id, status: 'recording' };
-          res.status(202).location(`/v1/leads/${id}`).json(body);
+          req.log.warn({ leadId, action: def.action }, 'rep action taken by the lead; its write is still retrying');
+          const body: z.infer<typeof ActionRecordingSchema> = { leadId, status: 'recording' };
+          res.status(202).location(`/v1/leads/${leadId}`).json(body);
           return;
         }
-        req.log.info({ leadId: id, action: def.action, stage: result.stage, outcome: result.outcome }, 'rep action applied');
+        req.log.info({ leadId, action: def.action, stage: result.stage, outcome: result.outcome }, 'rep action applied');
         res.json(await viewAfter(deps, result, req));
       }
     });
@@ -215,19 +224,13 @@ function actionUpdateId(leadId: string, action: LeadActionName, principal: { rol
 /**
  * A rep action refused for the lead's stage may be the retry of the one that
  * moved it on (its first answer was lost, or was a 503 while a worker took the
- * lead over): answer it as the first one was answered. Anything else stands.
+ * lead over): its answer, if this lead's run holds that Update; null otherwise.
  */
-async function earlierAnswer(deps: RouterDeps, req: Request, updateId: () => string, refusal: unknown): Promise<{ answer: LeadSummary | 'recording'; leadId: string }> {
-  const wrongStage = refusal instanceof HttpProblem && refusal.problem.status === 409 && refusal.problem.reason === 'wrong_stage';
-  if (!wrongStage) throw refusal;
-  const leadId = leadIdParam(req);
-  const id = updateId();
-  const stage = await updateStage(deps, leadId, id, EARLIER_ANSWER_MS).catch(() => null);
-  if (stage === 'accepted') return { answer: 'recording', leadId };
-  if (stage !== 'completed') throw refusal;
-  const summary = await leadHandle(deps.temporal, leadId).getUpdateHandle<LeadSummary>(id).result().catch(() => null);
-  if (!summary) throw refusal;
-  return { answer: summary, leadId };
+async function earlierAnswer(deps: RouterDeps, leadId: string, updateId: string): Promise<LeadSummary | 'recording' | null> {
+  const stage = await updateStage(deps, leadId, updateId, EARLIER_ANSWER_MS).catch(() => null);
+  if (stage === 'accepted') return 'recording';
+  if (stage !== 'completed') return null;
+  return leadHandle(deps.temporal, leadId).getUpdateHandle<LeadSummary>(updateId).result().catch(() => null);
 }
 
 const { UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED: ACCEPTED } = temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;

@@ -133,11 +133,18 @@ describe('a decision whose write waits on the database', () => {
     }
     const done = await leadUntil(h, leadId, (v) => v.stage === 'outcome');
     expect(done.outcome?.status).toBe('qualified');
-    // Once recorded, a retry of the request that closed the lead gets its answer, not "closed"; any other is refused.
+    // Once recorded, a retry of the request that closed the lead gets its answer, not "closed", and is no refusal; any other is refused.
+    const refusals = async () => {
+      const text = (await request(h.app).get('/metrics').set(bearer(h.keys.manager)).expect(200)).text;
+      return Number(/leadgate_update_rejections_total\{action="discovery",reason="wrong_stage",decided_by="api"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const before = await refusals();
     const late = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery());
     expect([late.status, late.body.stage, late.body.outcome?.status]).toEqual([200, 'outcome', 'qualified']);
+    expect(await refusals()).toBe(before);
     const closedToOthers = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery({ gaps: 'No identity provider logs at all' }));
     expect([closedToOthers.status, closedToOthers.body.reason]).toEqual([409, 'wrong_stage']);
+    expect(await refusals()).toBe(before + 1);
     const outcomes = await h.pool.query('SELECT status FROM lead_outcomes WHERE lead_id = $1', [leadId]);
     expect(outcomes.rows).toEqual([{ status: 'qualified' }]);
   });
