@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { projectRoot } from '../platform/project-root';
 
+/** Turns the SDK's per-promise stack capture back on in a worker started with workerNodeArgs: `on`. */
+export const STACK_TRACES_SWITCH = 'LEADGATE_WORKFLOW_STACK_TRACES';
+
 /**
  * The Node options every worker process starts with: the promise-stacks preload
  * (worker/promise-stacks.ts), from the build (`dist`) or, for tests and the
- * benchmark, from the TypeScript sources under tsx. package.json, Dockerfile and
+ * benchmark, from the TypeScript sources under tsx. package.json and
  * docker-compose.yml spell the built form out; test/unit/platform/worker-entrypoints.test.ts
  * holds them to it.
  */

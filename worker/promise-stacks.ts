@@ -13,14 +13,9 @@
  * tracking uses its internal hooks and is untouched.
  */
 import v8 from 'node:v8';
+import { STACK_TRACES_SWITCH } from './node-args';
 
-export const STACK_TRACES_SWITCH = 'LEADGATE_WORKFLOW_STACK_TRACES';
-
-export function workflowStackTracesOn(env: NodeJS.ProcessEnv): boolean {
-  return env[STACK_TRACES_SWITCH] === 'on';
-}
-
-if (!workflowStackTracesOn(process.env)) {
+if (process.env[STACK_TRACES_SWITCH] !== 'on') {
   const off = () => {
     throw new Error(`workflow stack traces are off in this worker (${STACK_TRACES_SWITCH}=on turns them on)`);
   };

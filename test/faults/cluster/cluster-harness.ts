@@ -41,7 +41,7 @@ export interface ClusterHarness {
   dispose(): Promise<void>;
 }
 
-const fromSource = (entry: string) => [process.execPath, '--import', 'tsx', path.join(projectRoot(), entry)];
+const fromSource = (entry: string, nodeArgs: string[] = []) => [process.execPath, ...nodeArgs, '--import', 'tsx', path.join(projectRoot(), entry)];
 
 interface Host {
   child: ChildProcess;
@@ -95,7 +95,7 @@ export async function createClusterHarness(ruleset: Ruleset): Promise<ClusterHar
     ports: { pg: await freePort(), temporal: await freePortBlock(10), api: await freePort() },
     bundlePath,
     ruleset,
-    commands: { worker: [process.execPath, ...workerNodeArgs('source'), '--import', 'tsx', path.join(projectRoot(), 'worker/main.ts')], api: fromSource('api/main.ts') },
+    commands: { worker: fromSource('worker/main.ts', workerNodeArgs('source')), api: fromSource('api/main.ts') },
   };
   // Kept for a failing run (LEADGATE_FAULTS_LOG=1 prints them); printing them always would drown the runner.
   const lines: string[] = [];

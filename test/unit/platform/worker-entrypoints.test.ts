@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { STACK_TRACES_SWITCH } from '../../../worker/promise-stacks';
-import { workerNodeArgs } from '../../../worker/node-args';
+import { STACK_TRACES_SWITCH, workerNodeArgs } from '../../../worker/node-args';
 import { projectRoot } from '../../../platform/project-root';
 
 const root = projectRoot();
