@@ -34,8 +34,8 @@ import {
 import { actorOf, principalOf, requireActionRole } from './auth';
 import { findLeadRecord } from '../db/intake';
 import { reopenLead } from './intake';
-import { leadHandle, newSubmission, queryLeadState } from './lead-client';
-import { confirmLive, leadFacts, type LeadFacts } from './lead-store';
+import { leadHandle, newSubmission } from './lead-client';
+import { confirmLive, leadFacts, writtenLead, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
 import { HttpProblem, leadNotFound, problem } from './problem';
 import { ReengageSchema, ReopenSchema, type ActionRecordingSchema } from './schemas';
@@ -131,12 +131,6 @@ export function leadActionsRouter(deps: RouterDeps): Router {
         if (isWorkflowNotFound(error)) return reject(def.action, 'wrong_stage', 'workflow', closed(facts));
         throw unavailable(error) ?? error;
       }
-      if (summary !== 'recording' && def.finding) {
-        // Kept for what-if simulation; the Update already succeeded, so a failed write is logged, never the caller's problem.
-        await recordFinding(deps.pool, { leadId, cycle: summary.cycle, kind: def.finding, payload, submittedBy: principal.repId ?? principal.role }).catch((error: unknown) =>
-          req.log.warn({ err: error, leadId }, 'could not keep the findings for simulation'),
-        );
-      }
       await answer(summary);
 
       async function answer(result: LeadSummary | 'recording'): Promise<void> {
@@ -147,7 +141,17 @@ export function leadActionsRouter(deps: RouterDeps): Router {
           return;
         }
         req.log.info({ leadId, action: def.action, stage: result.stage, outcome: result.outcome }, 'rep action applied');
-        res.json(await viewAfter(deps, result, req));
+        // The findings are kept before the answer goes (what-if simulation sees them as soon as the rep does), beside the read of the lead.
+        const [view] = await Promise.all([viewAfter(deps, result, req), keepFinding(result)]);
+        res.json(view);
+      }
+
+      /** Kept for what-if simulation, once per lead, cycle and kind; the action stands either way, so a failed write is only logged. */
+      async function keepFinding(result: LeadSummary): Promise<void> {
+        if (!def.finding) return;
+        await recordFinding(deps.pool, { leadId, cycle: result.cycle, kind: def.finding, payload, submittedBy: principal.repId ?? principal.role }).catch((error: unknown) =>
+          req.log.warn({ err: error, leadId }, 'could not keep the findings for simulation'),
+        );
       }
     });
   }
@@ -261,16 +265,19 @@ function refusalProblem(refusal: ActionRefusal, facts: LeadFacts): HttpProblem {
 
 /**
  * The Update answers with a summary so the whole view never crosses history per
- * action; the caller still gets the whole view, read live. Should that read
- * fail, the summary is the answer: the action has been applied either way.
+ * action; the caller still gets the whole lead, as GET shows it. The Update
+ * answers only once the action's writes have landed, so the read model already
+ * holds it: no second trip through the lead's worker. Should that read fail,
+ * the summary is the answer: the action has been applied either way.
  */
 async function viewAfter(deps: RouterDeps, summary: LeadSummary, req: Request): Promise<LeadView | LeadSummary> {
   try {
-    return await deps.temporal.withDeadline(Date.now() + 5_000, () => queryLeadState(deps.temporal, summary.leadId));
+    const view = await writtenLead(deps.pool, summary.leadId);
+    if (view) return view;
   } catch (error) {
-    req.log.warn({ err: error, leadId: summary.leadId }, 'answered with the summary: the lead did not answer its query');
-    return summary;
+    req.log.warn({ err: error, leadId: summary.leadId }, 'answered with the summary: the read model did not answer');
   }
+  return summary;
 }
 
 function closed(facts: LeadFacts): HttpProblem {

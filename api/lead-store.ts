@@ -59,6 +59,15 @@ export async function confirmLive(deps: LeadStoreDeps, facts: LeadFacts): Promis
   }
 }
 
+/**
+ * The lead as the read model holds it, its whole written trail included (what
+ * GET shows of a lead once it has closed); null when it is not written yet.
+ */
+export async function writtenLead(pool: Pool, leadId: string): Promise<LeadView | null> {
+  const [row, events] = await Promise.all([findLeadRow(pool, leadId), leadEvents(pool, leadId)]);
+  return row?.view ? { ...row.view, events } : null;
+}
+
 export interface LeadDetail {
   view: LeadView;
   source: 'live' | 'read-model';

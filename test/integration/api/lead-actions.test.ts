@@ -56,7 +56,13 @@ describe('the path a rep walks', () => {
     expect(early.body).toMatchObject({ status: 409, reason: 'wrong_stage', stage: 'awaiting_discovery' });
 
     expect((await post('discovery', discovery)).body).toMatchObject({ stage: 'scope_check' });
-    expect((await post('scope', scope)).body).toMatchObject({ stage: 'commercial_check' });
+    const scoped = await post('scope', scope);
+    expect(scoped.body).toMatchObject({ stage: 'commercial_check' });
+    // The answer is the lead as GET shows it: its whole trail in order, the action's own event included.
+    expect(LeadViewSchema.safeParse(scoped.body).success).toBe(true);
+    const shown = await request(h.app).get(`/v1/leads/${leadId}`).set(bearer(ownerKey)).expect(200);
+    expect(scoped.body).toEqual(shown.body);
+    expect((scoped.body as LeadView).events.map((e) => e.type)).toEqual(expect.arrayContaining(['captured', 'discovery_submitted', 'scope_submitted']));
     const last = await post('commercial', commercial);
     expect(last.status).toBe(200);
     expect(last.body).toMatchObject({ stage: 'outcome', outcome: { status: 'qualified' } });
