@@ -30,6 +30,7 @@ function snapshotParams(view: LeadView, lastSeq: number): unknown[] {
   ];
 }
 
+/** The lead's snapshot, guarded by event sequence: a late retry of an older write never wins. Parameters $1–$18 (snapshotParams). */
 const UPDATE_SNAPSHOT = `
   UPDATE leads SET
     stage_entered_at = CASE WHEN stage <> $2 THEN $16::timestamptz ELSE stage_entered_at END,
@@ -39,8 +40,37 @@ const UPDATE_SNAPSHOT = `
     last_event_seq = $17, view = $18
   WHERE lead_id = $1 AND last_event_seq <= $17`;
 
-async function writeSnapshot(client: Queryable, input: RecordStageInput): Promise<void> {
-  await client.query(UPDATE_SNAPSHOT, snapshotParams(input.view, input.lastEventSeq));
+/**
+ * Audit events by the workflow's sequence number ($1 the lead, $19 the events).
+ * A retried write of the same events changes nothing; a write from an attempt
+ * Temporal then discarded (a workflow task that failed after its local writes
+ * ran, and was retried seeing signals in another order) is overwritten by the
+ * attempt that counts, so the trail converges on the lead's recorded history:
+ * no event lost, none twice.
+ */
+const UPSERT_EVENTS = `
+  INSERT INTO lead_events (lead_id, event_key, type, stage, data, reasons, occurred_at, actor)
+  SELECT $1, e.key, e.type, e.stage, e.data, e.reasons, e.at, e.actor
+  FROM jsonb_to_recordset($19::jsonb) AS e(key text, type text, stage text, data jsonb, reasons jsonb, at timestamptz, actor text)
+  ON CONFLICT (event_key) DO UPDATE SET
+    type = EXCLUDED.type, stage = EXCLUDED.stage, data = EXCLUDED.data, reasons = EXCLUDED.reasons,
+    occurred_at = EXCLUDED.occurred_at, actor = EXCLUDED.actor
+  WHERE (lead_events.type, lead_events.stage, lead_events.data, lead_events.reasons, lead_events.occurred_at, lead_events.actor)
+    IS DISTINCT FROM (EXCLUDED.type, EXCLUDED.stage, EXCLUDED.data, EXCLUDED.reasons, EXCLUDED.occurred_at, EXCLUDED.actor)`;
+
+/**
+ * A lead's write — its snapshot and its new audit events — as one statement:
+ * atomic without a transaction, one round trip from the worker's local
+ * activities, which run inside the lead's workflow task. `before` adds more
+ * writes to the same statement (parameters from $20, `extra`).
+ */
+function writeLead(client: Queryable, input: RecordStageInput, before: string[] = [], extra: unknown[] = []): Promise<unknown> {
+  const steps = [...before, UPDATE_SNAPSHOT].map((sql, i) => `step${i} AS (${sql})`);
+  return client.query(`WITH ${steps.join(',\n')}\n${UPSERT_EVENTS}`, [
+    ...snapshotParams(input.view, input.lastEventSeq),
+    eventRows(input.leadId, input.events),
+    ...extra,
+  ]);
 }
 
 export interface RecordStageInput {
@@ -53,38 +83,17 @@ export interface RecordStageInput {
   lastEventSeq: number;
 }
 
-/**
- * Writes audit events by the workflow's sequence number. A retried write of the
- * same events changes nothing; a write from an attempt Temporal then discarded
- * (a workflow task that failed after its local writes ran, and was retried
- * seeing signals in another order) is overwritten by the attempt that counts, so
- * the trail converges on the lead's recorded history: no event lost, none twice.
- */
-export async function appendEvents(client: Queryable, leadId: string, events: LeadEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await client.query(
-    `INSERT INTO lead_events (lead_id, event_key, type, stage, data, reasons, occurred_at, actor)
-     SELECT $1, e.key, e.type, e.stage, e.data, e.reasons, e.at, e.actor
-     FROM jsonb_to_recordset($2::jsonb) AS e(key text, type text, stage text, data jsonb, reasons jsonb, at timestamptz, actor text)
-     ON CONFLICT (event_key) DO UPDATE SET
-       type = EXCLUDED.type, stage = EXCLUDED.stage, data = EXCLUDED.data, reasons = EXCLUDED.reasons,
-       occurred_at = EXCLUDED.occurred_at, actor = EXCLUDED.actor
-     WHERE (lead_events.type, lead_events.stage, lead_events.data, lead_events.reasons, lead_events.occurred_at, lead_events.actor)
-       IS DISTINCT FROM (EXCLUDED.type, EXCLUDED.stage, EXCLUDED.data, EXCLUDED.reasons, EXCLUDED.occurred_at, EXCLUDED.actor)`,
-    [
-      leadId,
-      JSON.stringify(
-        events.map((e) => ({
-          key: leadEventKey(leadId, e.seq),
-          type: e.type,
-          stage: e.stage,
-          data: e.data ?? {},
-          reasons: e.reasons ?? [],
-          at: e.at,
-          actor: e.actor ?? null,
-        })),
-      ),
-    ],
+function eventRows(leadId: string, events: LeadEvent[]): string {
+  return JSON.stringify(
+    events.map((e) => ({
+      key: leadEventKey(leadId, e.seq),
+      type: e.type,
+      stage: e.stage,
+      data: e.data ?? {},
+      reasons: e.reasons ?? [],
+      at: e.at,
+      actor: e.actor ?? null,
+    })),
   );
 }
 
@@ -101,16 +110,12 @@ export function insertLead(pool: Pool, input: RecordLeadInput): Promise<void> {
        ON CONFLICT (lead_id) DO NOTHING`,
       [leadId, intake.contact.email, intake.domain, intake.companyName, intake.source, intake.primaryInterest, JSON.stringify(intake), view.stage, view.createdAt],
     );
-    await writeSnapshot(client, input);
-    await appendEvents(client, leadId, input.events);
+    await writeLead(client, input);
   });
 }
 
-export function updateLead(pool: Pool, input: RecordStageInput): Promise<void> {
-  return inTransaction(pool, async (client) => {
-    await writeSnapshot(client, input);
-    await appendEvents(client, input.leadId, input.events);
-  });
+export async function updateLead(pool: Pool, input: RecordStageInput): Promise<void> {
+  await writeLead(pool, input);
 }
 
 export interface RecordOutcomeInput extends RecordStageInput {
@@ -119,20 +124,21 @@ export interface RecordOutcomeInput extends RecordStageInput {
   handoff: HandoffChecklist | null;
 }
 
-/** Exactly one outcome row per lead and cycle, however often the activity is retried. */
-export function insertOutcome(pool: Pool, input: RecordOutcomeInput): Promise<void> {
-  const { leadId, cycle, outcome } = input;
-  return inTransaction(pool, async (client) => {
-    await client.query(
-      `INSERT INTO lead_outcomes (lead_id, cycle, status, reasons, note, next_action, handoff, decided_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (lead_id, cycle) DO NOTHING`,
-      [leadId, cycle, outcome.status, JSON.stringify(outcome.reasons), outcome.note, outcome.nextAction,
-        input.handoff ? JSON.stringify(input.handoff) : null, input.view.updatedAt],
-    );
-    // The lead no longer counts against its owner's capacity.
-    await client.query('UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle <= $2', [leadId, cycle]);
-    await writeSnapshot(client, input);
-    await appendEvents(client, leadId, input.events);
-  });
+/** Exactly one outcome row per lead and cycle, however often the activity is retried; the lead leaves its owner's open count. */
+const INSERT_OUTCOME = `
+  INSERT INTO lead_outcomes (lead_id, cycle, status, reasons, note, next_action, handoff, decided_at)
+  VALUES ($1, $20, $21, $22, $23, $24, $25, $16)
+  ON CONFLICT (lead_id, cycle) DO NOTHING`;
+const CLOSE_ASSIGNMENTS = 'UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle <= $20';
+
+export async function insertOutcome(pool: Pool, input: RecordOutcomeInput): Promise<void> {
+  const { cycle, outcome, handoff } = input;
+  await writeLead(pool, input, [INSERT_OUTCOME, CLOSE_ASSIGNMENTS], [
+    cycle,
+    outcome.status,
+    JSON.stringify(outcome.reasons),
+    outcome.note,
+    outcome.nextAction,
+    handoff ? JSON.stringify(handoff) : null,
+  ]);
 }

@@ -79,36 +79,46 @@ export function pickRep(candidates: Candidate[], lastRepId: string | null): { re
   return { rep: leastLoaded, overCapacity: true };
 }
 
-async function existingAssignment(client: PoolClient, input: AssignRepInput): Promise<string | null | undefined> {
-  const { rows } = await client.query<{ rep_id: string | null }>(
-    'SELECT rep_id FROM rep_assignments WHERE lead_id = $1 AND cycle = $2',
-    [input.leadId, input.cycle],
+/** The team's lead, and the rep this lead already has for this cycle (undefined when none was assigned yet): one round trip. */
+async function teamLeadAndExisting(client: PoolClient, input: AssignRepInput): Promise<{ teamLeadId: string | null; existing: string | null | undefined }> {
+  const { rows } = await client.query<{ team_lead: string | null; assigned: boolean; rep_id: string | null }>(
+    `SELECT (SELECT rep_id FROM reps WHERE team = $3 AND active AND is_team_lead ORDER BY rep_id LIMIT 1) AS team_lead,
+            a.lead_id IS NOT NULL AS assigned, a.rep_id
+     FROM (SELECT 1) AS one LEFT JOIN rep_assignments a ON a.lead_id = $1 AND a.cycle = $2`,
+    [input.leadId, input.cycle, input.team],
   );
-  return rows.length === 0 ? undefined : rows[0]!.rep_id;
+  const row = rows[0]!;
+  return { teamLeadId: row.team_lead, existing: row.assigned ? row.rep_id : undefined };
 }
 
-async function teamLead(client: PoolClient, team: Team): Promise<string | null> {
-  const { rows } = await client.query<{ rep_id: string }>(
-    'SELECT rep_id FROM reps WHERE team = $1 AND active AND is_team_lead ORDER BY rep_id LIMIT 1',
+/** The team's round-robin cursor, created on first use and locked until the transaction ends: one assignment per team at a time. */
+async function lockCursor(client: PoolClient, team: Team): Promise<string | null> {
+  const { rows } = await client.query<{ last_rep_id: string | null }>(
+    'INSERT INTO team_cursors (team) VALUES ($1) ON CONFLICT (team) DO UPDATE SET team = EXCLUDED.team RETURNING last_rep_id',
     [team],
   );
-  return rows[0]?.rep_id ?? null;
+  return rows[0]?.last_rep_id ?? null;
 }
+
+/** Closes the lead's earlier cycles, records this cycle's rep (none when the team has no one) and moves the cursor, in one statement. */
+const RECORD_ASSIGNMENT = `
+  WITH closed AS (UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle < $2),
+       cursor AS (UPDATE team_cursors SET last_rep_id = $3 WHERE team = $4 AND $3::text IS NOT NULL)
+  INSERT INTO rep_assignments (lead_id, cycle, rep_id, team, open) VALUES ($1, $2, $3, $4, $3::text IS NOT NULL)`;
 
 /**
  * Assigns a rep of the team to the lead for this routing cycle, in one
- * transaction that locks the team's round-robin cursor. Keyed by (lead, cycle),
- * so a retry returns the rep chosen the first time.
+ * transaction that locks the team's round-robin cursor (the open counts are
+ * read after the lock, so two leads never both take a rep's last slot). Keyed
+ * by (lead, cycle), so a retry returns the rep chosen the first time.
  */
 export function assignRep(pool: Pool, input: AssignRepInput): Promise<Assignment> {
   return inTransaction(pool, async (client) => {
-    const lead = await teamLead(client, input.team);
-    const existing = await existingAssignment(client, input);
+    const { teamLeadId, existing } = await teamLeadAndExisting(client, input);
     if (existing !== undefined) {
-      return { repId: existing, teamLeadId: lead, reasons: [{ code: 'assignment_reused', rule: 'assignment.idempotent', evidence: existing ?? 'unassigned' }] };
+      return { repId: existing, teamLeadId, reasons: [{ code: 'assignment_reused', rule: 'assignment.idempotent', evidence: existing ?? 'unassigned' }] };
     }
-    await client.query('INSERT INTO team_cursors (team) VALUES ($1) ON CONFLICT DO NOTHING', [input.team]);
-    const cursor = await client.query<{ last_rep_id: string | null }>('SELECT last_rep_id FROM team_cursors WHERE team = $1 FOR UPDATE', [input.team]);
+    const lastRepId = await lockCursor(client, input.team);
     const { rows } = await client.query<Candidate>(
       `SELECT r.rep_id, r.capacity, r.is_team_lead, count(a.lead_id)::int AS open
        FROM reps r LEFT JOIN rep_assignments a ON a.rep_id = r.rep_id AND a.open
@@ -116,14 +126,10 @@ export function assignRep(pool: Pool, input: AssignRepInput): Promise<Assignment
        GROUP BY r.rep_id ORDER BY r.rep_id`,
       [input.team],
     );
-    const pick = pickRep(rows, cursor.rows[0]?.last_rep_id ?? null);
+    const pick = pickRep(rows, lastRepId);
     const repId = pick?.rep.rep_id ?? null;
-    await client.query('UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle < $2', [input.leadId, input.cycle]);
-    await client.query('INSERT INTO rep_assignments (lead_id, cycle, rep_id, team, open) VALUES ($1, $2, $3, $4, $5)', [
-      input.leadId, input.cycle, repId, input.team, repId !== null,
-    ]);
-    if (repId) await client.query('UPDATE team_cursors SET last_rep_id = $2 WHERE team = $1', [input.team, repId]);
-    return { repId, teamLeadId: lead, reasons: [assignmentReason(input.team, pick)] };
+    await client.query(RECORD_ASSIGNMENT, [input.leadId, input.cycle, repId, input.team]);
+    return { repId, teamLeadId, reasons: [assignmentReason(input.team, pick)] };
   });
 }
 
