@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { LeadIntake, Outcome, HandoffChecklist } from '../domain';
 import type { LeadEvent, LeadView } from '../domain/lead-view';
 import { leadEventKey } from '../workflows/ids';
+import { queueNotification, type NotifyInput, type Param } from './outbox';
 import { inTransaction } from './tx';
 
 type Queryable = Pool | PoolClient;
@@ -59,18 +60,18 @@ const UPSERT_EVENTS = `
     IS DISTINCT FROM (EXCLUDED.type, EXCLUDED.stage, EXCLUDED.data, EXCLUDED.reasons, EXCLUDED.occurred_at, EXCLUDED.actor)`;
 
 /**
- * A lead's write — its snapshot and its new audit events — as one statement:
- * atomic without a transaction, one round trip from the worker's local
- * activities, which run inside the lead's workflow task. `before` adds more
- * writes to the same statement (parameters from $20, `extra`).
+ * A lead's write — its snapshot and its new audit events, and whatever the step
+ * adds (an outcome, a notification) — as one statement: atomic without a
+ * transaction, one round trip from the worker's local activities, which run
+ * inside the lead's workflow task. `steps` add their writes with parameters of
+ * their own.
  */
-function writeLead(client: Queryable, input: RecordStageInput, before: string[] = [], extra: unknown[] = []): Promise<unknown> {
-  const steps = [...before, UPDATE_SNAPSHOT].map((sql, i) => `step${i} AS (${sql})`);
-  return client.query(`WITH ${steps.join(',\n')}\n${UPSERT_EVENTS}`, [
-    ...snapshotParams(input.view, input.lastEventSeq),
-    eventRows(input.leadId, input.events),
-    ...extra,
-  ]);
+function writeLead(client: Queryable, input: RecordStageInput, steps: (p: Param) => string[] = () => []): Promise<unknown> {
+  const params = [...snapshotParams(input.view, input.lastEventSeq), eventRows(input.leadId, input.events)];
+  const p: Param = (value) => `$${params.push(value)}`;
+  const extra = [...steps(p), ...(input.notify ? [queueNotification(input.notify, p)] : [])];
+  const ctes = [...extra, UPDATE_SNAPSHOT].map((sql, i) => `step${i} AS (${sql})`);
+  return client.query(`WITH ${ctes.join(',\n')}\n${UPSERT_EVENTS}`, params);
 }
 
 export interface RecordStageInput {
@@ -81,6 +82,8 @@ export interface RecordStageInput {
   events: LeadEvent[];
   /** The workflow's last event sequence number: orders writes so a late retry never wins. */
   lastEventSeq: number;
+  /** The step's message, queued with its write: it goes out exactly when the step is recorded. */
+  notify?: NotifyInput;
 }
 
 function eventRows(leadId: string, events: LeadEvent[]): string {
@@ -124,21 +127,21 @@ export interface RecordOutcomeInput extends RecordStageInput {
   handoff: HandoffChecklist | null;
 }
 
-/** Exactly one outcome row per lead and cycle, however often the activity is retried; the lead leaves its owner's open count. */
-const INSERT_OUTCOME = `
-  INSERT INTO lead_outcomes (lead_id, cycle, status, reasons, note, next_action, handoff, decided_at)
-  VALUES ($1, $20, $21, $22, $23, $24, $25, $16)
-  ON CONFLICT (lead_id, cycle) DO NOTHING`;
-const CLOSE_ASSIGNMENTS = 'UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle <= $20';
-
+/**
+ * Exactly one outcome row per lead and cycle, however often the activity is
+ * retried, and the lead leaves its owner's open count — with the snapshot and
+ * events, in one statement.
+ */
 export async function insertOutcome(pool: Pool, input: RecordOutcomeInput): Promise<void> {
   const { cycle, outcome, handoff } = input;
-  await writeLead(pool, input, [INSERT_OUTCOME, CLOSE_ASSIGNMENTS], [
-    cycle,
-    outcome.status,
-    JSON.stringify(outcome.reasons),
-    outcome.note,
-    outcome.nextAction,
-    handoff ? JSON.stringify(handoff) : null,
-  ]);
+  await writeLead(pool, input, (p) => {
+    const cycleParam = p(cycle);
+    return [
+      `INSERT INTO lead_outcomes (lead_id, cycle, status, reasons, note, next_action, handoff, decided_at)
+       VALUES ($1, ${cycleParam}, ${p(outcome.status)}, ${p(JSON.stringify(outcome.reasons))}, ${p(outcome.note)}, ${p(outcome.nextAction)},
+         ${p(handoff ? JSON.stringify(handoff) : null)}, $16)
+       ON CONFLICT (lead_id, cycle) DO NOTHING`,
+      `UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle <= ${cycleParam}`,
+    ];
+  });
 }

@@ -12,18 +12,28 @@ export interface NotifyInput {
   payload: Record<string, unknown>;
 }
 
-/** Queues messages in the outbox; the message key makes a retry queue nothing twice. */
-export async function enqueueNotification(pool: Pool, input: NotifyInput): Promise<void> {
+/** A parameter of the statement being built: its placeholder (`$n`). */
+export type Param = (value: unknown) => string;
+
+/**
+ * Queues a message in the outbox (and its copy, when someone is cc'd) as one
+ * INSERT, to run alone or as a step of a lead's write; the message key makes a
+ * retry queue nothing twice.
+ */
+export function queueNotification(input: NotifyInput, p: Param): string {
   const key = notificationKey(input.leadId, input.cycle, input.kind);
-  const recipients: Array<[string, string | null]> = [[key, input.recipientRepId]];
-  if (input.ccRepId && input.ccRepId !== input.recipientRepId) recipients.push([`${key}:cc`, input.ccRepId]);
-  for (const [messageKey, repId] of recipients) {
-    await pool.query(
-      `INSERT INTO notification_outbox (message_key, lead_id, kind, recipient_rep_id, recipient_team, payload)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_key) DO NOTHING`,
-      [messageKey, input.leadId, input.kind, repId, input.recipientTeam, JSON.stringify(input.payload)],
-    );
-  }
+  const recipients = [{ key, rep_id: input.recipientRepId }];
+  if (input.ccRepId && input.ccRepId !== input.recipientRepId) recipients.push({ key: `${key}:cc`, rep_id: input.ccRepId });
+  return `INSERT INTO notification_outbox (message_key, lead_id, kind, recipient_rep_id, recipient_team, payload)
+    SELECT r.key, ${p(input.leadId)}::text, ${p(input.kind)}::text, r.rep_id, ${p(input.recipientTeam)}::text, ${p(JSON.stringify(input.payload))}::jsonb
+    FROM jsonb_to_recordset(${p(JSON.stringify(recipients))}::jsonb) AS r(key text, rep_id text)
+    ON CONFLICT (message_key) DO NOTHING`;
+}
+
+export async function enqueueNotification(pool: Pool, input: NotifyInput): Promise<void> {
+  const params: unknown[] = [];
+  const sql = queueNotification(input, (value) => `$${params.push(value)}`);
+  await pool.query(sql, params);
 }
 
 export interface PendingNotification {

@@ -71,6 +71,7 @@ import { LeadOutcome, LeadOwner, LeadReengageAt, LeadScore, LeadStage, LeadTeam 
 import { initialState, resumeState, type CarriedState, type LeadState } from './state';
 
 type Activities = ReturnType<typeof createActivities>;
+type Notice = Parameters<Activities['notify']>[0];
 
 /**
  * Database writes and ruleset loads: short, retried with backoff for as long as
@@ -101,6 +102,13 @@ const localWrites = proxyLocalActivities<Activities>({ startToCloseTimeout: '15s
  * outcomes through regular activities, after the deciding task is committed.
  */
 export const SERIAL_WRITER_PATCH = 'fifo-lock-signal-writer';
+/**
+ * Runs from this patch on write each step's message with its state, in one
+ * write (before it: two writes side by side, two local activities or, for a
+ * decision, two activity tasks), and check between stages whether there is
+ * anything to write or hand over before awaiting it (nearly always not).
+ */
+export const ONE_WRITE_PER_STEP_PATCH = 'one-write-per-step';
 
 /** Keep each run's history small; the view and a few counters carry over. */
 const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
@@ -122,6 +130,8 @@ class LeadRun {
   private readonly lock: FifoLock | ConditionLock;
   /** Runs from SERIAL_WRITER_PATCH on; older runs replay exactly as they were recorded. */
   private readonly serialWriter: boolean;
+  /** Runs from ONE_WRITE_PER_STEP_PATCH on. */
+  private readonly oneWritePerStep: boolean;
   /** The signal writer found the history long: the main loop hands over to a new run. */
   private handOverRequested = false;
   /** The run has sent its last command (its result or the hand-over with the state it carries). */
@@ -140,6 +150,7 @@ class LeadRun {
     this.parkedCycle = this.s.view.stage === 'nurture' ? this.s.view.cycle : null;
     this.db = patched(LOCAL_WRITES_PATCH) ? localWrites : remoteWrites;
     this.serialWriter = patched(SERIAL_WRITER_PATCH);
+    this.oneWritePerStep = patched(ONE_WRITE_PER_STEP_PATCH);
     this.lock = this.serialWriter ? new FifoLock() : new ConditionLock();
     this.registerHandlers();
   }
@@ -175,9 +186,19 @@ class LeadRun {
           this.finished = true;
           return this.summary();
       }
+      await this.betweenStages();
+    }
+  }
+
+  /** Writes what signals left in memory and hands over to a new run when the history is long. */
+  private async betweenStages(): Promise<void> {
+    if (!this.oneWritePerStep) {
       await this.flushEngagement();
       await this.continueAsNewIfHistoryIsLong();
+      return;
     }
+    if (this.s.dirty) await this.flushEngagement();
+    if (this.historyIsLong()) await this.continueAsNew();
   }
 
   // ---- stages -------------------------------------------------------------
@@ -217,19 +238,16 @@ class LeadRun {
     this.s.responseWindowStartedAt = nowIso();
     this.event('routed', { team: route.team, urgency: route.urgency, escalated: route.escalated, owner: assignment.repId }, route.reasons);
     this.enter('awaiting_discovery');
-    await Promise.all([
-      this.persist(),
-      this.db.notify({
-        leadId,
-        cycle,
-        kind: route.escalated ? 'urgent_lead_assigned' : 'lead_assigned',
-        recipientRepId: assignment.repId,
-        recipientTeam: route.team,
-        // An urgent lead goes to the team lead at once as well as to its owner.
-        ccRepId: route.escalated ? assignment.teamLeadId : null,
-        payload: { companyName: this.s.view.companyName, slaDueAt: route.slaDueAt, urgency: route.urgency },
-      }),
-    ]);
+    await this.persistWith({
+      leadId,
+      cycle,
+      kind: route.escalated ? 'urgent_lead_assigned' : 'lead_assigned',
+      recipientRepId: assignment.repId,
+      recipientTeam: route.team,
+      // An urgent lead goes to the team lead at once as well as to its owner.
+      ccRepId: route.escalated ? assignment.teamLeadId : null,
+      payload: { companyName: this.s.view.companyName, slaDueAt: route.slaDueAt, urgency: route.urgency },
+    });
   }
 
   /** Waits for the owner's findings while reminding, escalating and closing on silence. */
@@ -281,26 +299,20 @@ class LeadRun {
     if (kind === 'reminder') {
       sla.reminderSentAt = nowIso();
       this.event('sla_reminder_sent', { owner, dueAt: sla.dueAt });
-      await Promise.all([
-        this.persist(),
-        this.db.notify({ leadId, cycle, kind: 'sla_reminder', recipientRepId: owner, recipientTeam: this.team(), payload: { dueAt: sla.dueAt } }),
-      ]);
+      await this.persistWith({ leadId, cycle, kind: 'sla_reminder', recipientRepId: owner, recipientTeam: this.team(), payload: { dueAt: sla.dueAt } });
       return;
     }
     sla.escalatedAt = nowIso();
     sla.breached = true;
     this.event('sla_escalated', { owner, teamLead: this.s.teamLeadId, dueAt: sla.dueAt });
-    await Promise.all([
-      this.persist(),
-      this.db.notify({
-        leadId,
-        cycle,
-        kind: 'sla_escalation',
-        recipientRepId: this.s.teamLeadId,
-        recipientTeam: this.team(),
-        payload: { owner, dueAt: sla.dueAt },
-      }),
-    ]);
+    await this.persistWith({
+      leadId,
+      cycle,
+      kind: 'sla_escalation',
+      recipientRepId: this.s.teamLeadId,
+      recipientTeam: this.team(),
+      payload: { owner, dueAt: sla.dueAt },
+    });
   }
 
   /** Sleeps until the re-engagement date (or an early wake), then routes the lead again. */
@@ -496,18 +508,18 @@ class LeadRun {
     this.enter(nurturing ? 'nurture' : 'outcome');
     this.syncSearchAttributes();
     const db = this.decisionWrites();
-    await Promise.all([
-      db.recordOutcome({ cycle, outcome, handoff: view.handoff, ...this.changes() }),
-      db.notify({
-        leadId,
-        cycle,
-        kind: `outcome_${outcome.status}`,
-        recipientRepId: view.owner,
-        recipientTeam: this.team(),
-        ccRepId: null,
-        payload: { status: outcome.status, nextAction: outcome.nextAction, reengageAt: view.nurture?.reengageAt ?? null },
-      }),
-    ]);
+    const record = { cycle, outcome, handoff: view.handoff, ...this.changes() };
+    const notice: Notice = {
+      leadId,
+      cycle,
+      kind: `outcome_${outcome.status}`,
+      recipientRepId: view.owner,
+      recipientTeam: this.team(),
+      ccRepId: null,
+      payload: { status: outcome.status, nextAction: outcome.nextAction, reengageAt: view.nurture?.reengageAt ?? null },
+    };
+    if (this.oneWritePerStep) await db.recordOutcome({ ...record, notify: notice });
+    else await Promise.all([db.recordOutcome(record), db.notify(notice)]);
   }
 
   /**
@@ -593,9 +605,15 @@ class LeadRun {
     return { leadId: this.s.view.leadId, view: { ...this.s.view, events: [] }, events, lastEventSeq };
   }
 
-  private async persist(): Promise<void> {
+  private async persist(notify?: Notice): Promise<void> {
     this.syncSearchAttributes();
-    await this.db.recordStage(this.changes());
+    await this.db.recordStage(notify ? { ...this.changes(), notify } : this.changes());
+  }
+
+  /** The step's state and its message: one write from ONE_WRITE_PER_STEP_PATCH on, two side by side before it. */
+  private async persistWith(notice: Notice): Promise<void> {
+    if (this.oneWritePerStep) await this.persist(notice);
+    else await Promise.all([this.persist(), this.db.notify(notice)]);
   }
 
   /** Signals only touch memory; one write carries however many arrived together (in bounded batches). */

@@ -97,6 +97,31 @@ it('recordOutcome keeps exactly one outcome per lead and cycle and frees the rep
   expect(await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1 AND open', [leadId])).toBe(0);
 });
 
+it("a step's message is queued with its write, once however often the write is retried, and not when the write fails", async () => {
+  const leadId = `lead_${randomUUID()}`;
+  await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [], lastEventSeq: -1 });
+  const notify = { leadId, cycle: 0, kind: 'urgent_lead_assigned', recipientRepId: 'ir-a', recipientTeam: 'incident_response', ccRepId: 'ir-lead', payload: { urgency: 'urgent' } };
+  const routed = { leadId, view: view(leadId, { stage: 'awaiting_discovery', owner: 'ir-a' }), events: [event(1, 'routed')], lastEventSeq: 1, notify };
+  await activities.recordStage(routed);
+  await activities.recordStage(routed);
+  const { rows } = await pool.query('SELECT recipient_rep_id, kind, recipient_team, payload FROM notification_outbox WHERE lead_id = $1 ORDER BY message_key', [leadId]);
+  expect(rows).toEqual([
+    { recipient_rep_id: 'ir-a', kind: 'urgent_lead_assigned', recipient_team: 'incident_response', payload: { urgency: 'urgent' } },
+    { recipient_rep_id: 'ir-lead', kind: 'urgent_lead_assigned', recipient_team: 'incident_response', payload: { urgency: 'urgent' } },
+  ]);
+
+  // A write that fails (an event the table refuses) queues nothing: the message and the step land together or not at all.
+  const outcome = { status: 'qualified' as const, reasons: [], note: 'Budget approved', nextAction: 'Hand over to the AE' };
+  const broken = { leadId, cycle: 0, outcome, handoff: null, view: view(leadId, { stage: 'outcome', outcome }), events: [{ ...event(2, 'outcome_decided'), stage: 'no_such_stage' as never, at: 'not a time' }], lastEventSeq: 2 };
+  await expect(activities.recordOutcome({ ...broken, notify: { ...notify, kind: 'outcome_qualified', ccRepId: null } })).rejects.toThrow();
+  expect(await count("SELECT count(*)::int AS n FROM notification_outbox WHERE lead_id = $1 AND kind = 'outcome_qualified'", [leadId])).toBe(0);
+  expect(await count('SELECT count(*)::int AS n FROM lead_outcomes WHERE lead_id = $1', [leadId])).toBe(0);
+
+  await activities.recordOutcome({ ...broken, events: [event(2, 'outcome_decided')], notify: { ...notify, kind: 'outcome_qualified', ccRepId: null } });
+  expect(await count("SELECT count(*)::int AS n FROM notification_outbox WHERE lead_id = $1 AND kind = 'outcome_qualified'", [leadId])).toBe(1);
+  expect(await count('SELECT count(*)::int AS n FROM lead_outcomes WHERE lead_id = $1', [leadId])).toBe(1);
+});
+
 it('loadRuleset activates the shipped default on a fresh database; without a usable ruleset the lead keeps its own or retries, never fails', async () => {
   const active = await activities.loadRuleset();
   expect(active.version).toMatch(/\+[0-9a-f]{16}$/);

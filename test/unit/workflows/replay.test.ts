@@ -35,10 +35,10 @@ const paths = [
 /** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
 const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
 
-it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3)', () => {
+it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4)', () => {
   const expected = [
-    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`]),
-    ...v3Paths.map((p) => `v3.${p}.json`),
+    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`, `v4.${p}.json`]),
+    ...v3Paths.flatMap((p) => [`v3.${p}.json`, `v4.${p}.json`]),
   ];
   expect(files).toEqual(expect.arrayContaining(expected));
 });
@@ -72,14 +72,25 @@ function withoutEvents(history: HistoryJson, drop: Set<string>): HistoryJson {
   return { ...history, events: kept.map((e) => remap(e) as HistoryJson['events'][number]) };
 }
 
-it('fails a v3 history whose FIFO-lock and signal-writer patch marker was removed (negative control)', async () => {
-  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v3.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
-  const patches = history.events.filter((e) => (e.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName === 'core_patch');
-  // local-db-writes, then fifo-lock-signal-writer, each recorded with the SDK's own search-attribute upsert after it.
-  expect(patches).toHaveLength(2);
-  const marker = patches[1]!;
+/** Each version's newest patch marker, and the markers before it (each recorded with the SDK's own search-attribute upsert after it). */
+const negativeControls = [
+  { file: 'v3.qualified-in-one-call.json', patches: ['local-db-writes', 'fifo-lock-signal-writer'] },
+  { file: 'v4.qualified-in-one-call.json', patches: ['local-db-writes', 'fifo-lock-signal-writer', 'one-write-per-step'] },
+];
+
+function patchId(marker: HistoryJson['events'][number]): string {
+  const details = (marker.markerRecordedEventAttributes as { details: Record<string, { payloads: Array<{ data: string }> }> }).details;
+  return (JSON.parse(Buffer.from(details['patch-data']!.payloads[0]!.data, 'base64').toString()) as { id: string }).id;
+}
+
+it.each(negativeControls)('fails $file without its newest patch marker (negative control)', async ({ file, patches }) => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
+  const markers = history.events.filter((e) => (e.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName === 'core_patch');
+  expect(markers).toHaveLength(patches.length);
+  const marker = markers[markers.length - 1]!;
   const upsert = history.events[history.events.indexOf(marker) + 1]!;
   expect(upsert.eventType).toBe('EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES');
+  expect(markers.map(patchId)).toEqual(patches);
   // The rewrite itself changes nothing a replay sees: dropping nothing still replays.
   await expect(replay(withoutEvents(history, new Set()), 'rewritten')).resolves.toBeUndefined();
   await expect(replay(withoutEvents(history, new Set([marker.eventId, upsert.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
