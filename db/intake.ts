@@ -27,37 +27,35 @@ const LEASE = "interval '30 seconds'";
 
 export type IntakeClaim = { claimed: true } | { claimed: false; leadId: string; sameRequest: boolean };
 
+/** The submission, claimed by the caller for the lease. */
+const QUEUE_SUBMISSION = `INSERT INTO intake_outbox (submission_id, lead_id, submission, claimed_until) SELECT $1::text, $2::text, $3::jsonb, now() + ${LEASE}`;
+
 /**
- * Writes the submission, claimed by the caller for the lease; with an idempotency
- * key, in the same short transaction that claims the key (a replay of the key
- * gets the first lead and writes nothing).
+ * Writes the submission, claimed by the caller for the lease; with an
+ * idempotency key, in the same statement that claims the key (a replay of the
+ * key gets the first lead and writes nothing). One round trip on the way in.
  */
-export async function queueIntake(
-  pool: Pool,
-  intake: QueuedIntake,
-  idempotency?: { key: string; requestHash: string },
-): Promise<IntakeClaim> {
-  return inTransaction(pool, async (client) => {
-    if (idempotency) {
-      const claimed = await client.query(
-        'INSERT INTO intake_idempotency (idempotency_key, lead_id, request_hash) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING',
-        [idempotency.key, intake.leadId, idempotency.requestHash],
-      );
-      if ((claimed.rowCount ?? 0) === 0) {
-        const { rows } = await client.query<{ lead_id: string; request_hash: string | null }>(
-          'SELECT lead_id, request_hash FROM intake_idempotency WHERE idempotency_key = $1',
-          [idempotency.key],
-        );
-        const row = rows[0]!;
-        return { claimed: false, leadId: row.lead_id, sameRequest: row.request_hash === null || row.request_hash === idempotency.requestHash };
-      }
-    }
-    await client.query(
-      `INSERT INTO intake_outbox (submission_id, lead_id, submission, claimed_until) VALUES ($1, $2, $3, now() + ${LEASE})`,
-      [intake.submission.submissionId, intake.leadId, JSON.stringify(intake.submission)],
-    );
+export async function queueIntake(pool: Pool, intake: QueuedIntake, idempotency?: { key: string; requestHash: string }): Promise<IntakeClaim> {
+  const row = [intake.submission.submissionId, intake.leadId, JSON.stringify(intake.submission)];
+  if (!idempotency) {
+    await pool.query(QUEUE_SUBMISSION, row);
     return { claimed: true };
-  });
+  }
+  const claimed = await pool.query(
+    `WITH claim AS (
+       INSERT INTO intake_idempotency (idempotency_key, lead_id, request_hash) VALUES ($4, $2, $5)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1
+     )
+     ${QUEUE_SUBMISSION} WHERE EXISTS (SELECT 1 FROM claim)`,
+    [...row, idempotency.key, idempotency.requestHash],
+  );
+  if ((claimed.rowCount ?? 0) > 0) return { claimed: true };
+  const { rows } = await pool.query<{ lead_id: string; request_hash: string | null }>(
+    'SELECT lead_id, request_hash FROM intake_idempotency WHERE idempotency_key = $1',
+    [idempotency.key],
+  );
+  const first = rows[0]!;
+  return { claimed: false, leadId: first.lead_id, sameRequest: first.request_hash === null || first.request_hash === idempotency.requestHash };
 }
 
 /** Temporal took the submission: the row is done. */
