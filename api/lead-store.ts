@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Stage } from '../domain';
 import type { LeadEvent, LeadView } from '../domain/lead-view';
-import { findLeadRow, leadEvents, type LeadRow } from '../db/lead-queries';
+import { findLeadRow, findLeadStage, leadEvents } from '../db/lead-queries';
 import { queryLeadState } from './lead-client';
 import { leadNotFound } from './problem';
 import { isWorkflowNotFound, unavailable } from './temporal-errors';
@@ -24,7 +24,8 @@ export interface LeadFacts {
   leadId: string;
   stage: Stage;
   owner: string | null;
-  row: LeadRow | null;
+  /** The read model holds the lead (else the facts came from the live workflow). */
+  written: boolean;
 }
 
 async function liveView(temporal: Client, leadId: string): Promise<LeadView> {
@@ -33,11 +34,11 @@ async function liveView(temporal: Client, leadId: string): Promise<LeadView> {
 
 /** Stage and owner, for the checks before an action: the read model, else the live workflow; 404 when neither knows the lead. */
 export async function leadFacts(deps: LeadStoreDeps, leadId: string): Promise<LeadFacts> {
-  const row = await findLeadRow(deps.pool, leadId);
-  if (row) return { leadId, stage: row.stage, owner: row.owner, row };
+  const row = await findLeadStage(deps.pool, leadId);
+  if (row) return { leadId, ...row, written: true };
   try {
     const view = await liveView(deps.temporal, leadId);
-    return { leadId, stage: view.stage, owner: view.owner, row: null };
+    return { leadId, stage: view.stage, owner: view.owner, written: false };
   } catch (error) {
     if (isWorkflowNotFound(error)) throw leadNotFound();
     throw unavailable(error) ?? error;
@@ -50,7 +51,7 @@ export async function leadFacts(deps: LeadStoreDeps, leadId: string): Promise<Le
  * its word, ask the live workflow; if it does not answer, the read model stands.
  */
 export async function confirmLive(deps: LeadStoreDeps, facts: LeadFacts): Promise<LeadFacts> {
-  if (!facts.row) return facts;
+  if (!facts.written) return facts;
   try {
     const view = await liveView(deps.temporal, facts.leadId);
     return { ...facts, stage: view.stage, owner: view.owner };

@@ -15,6 +15,13 @@ export interface LeadRow {
   createdAt: Date;
 }
 
+/** Just the stage and owner the checks before an action need, without reading the whole view. */
+export async function findLeadStage(pool: Pool, leadId: string): Promise<{ stage: Stage; owner: string | null } | null> {
+  const { rows } = await pool.query<{ stage: Stage; owner_rep_id: string | null }>('SELECT stage, owner_rep_id FROM leads WHERE lead_id = $1', [leadId]);
+  const row = rows[0];
+  return row ? { stage: row.stage, owner: row.owner_rep_id } : null;
+}
+
 export async function findLeadRow(pool: Pool, leadId: string): Promise<LeadRow | null> {
   const { rows } = await pool.query<{ lead_id: string; stage: Stage; owner_rep_id: string | null; view: LeadView | null; created_at: Date }>(
     'SELECT lead_id, stage, owner_rep_id, view, created_at FROM leads WHERE lead_id = $1',
