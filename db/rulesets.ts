@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { defaultRuleset, parseRuleset, rulesetVersion, type Ruleset } from '../domain';
+import { defaultRuleset, parseRuleset, RulesetError, rulesetVersion, type Ruleset } from '../domain';
 import { inTransaction } from './tx';
 
 export interface StoredRuleset {
@@ -70,9 +70,38 @@ export async function findRuleset(pool: Pool, version: string): Promise<StoredRu
   return row ? { version: row.version, ruleset: parseRuleset(row.content) } : null;
 }
 
-async function activeRow(pool: Pool): Promise<{ version: string; content: unknown } | undefined> {
-  const { rows } = await pool.query<{ version: string; content: unknown }>('SELECT version, content FROM rulesets WHERE active');
+async function activeRow(pool: Pool): Promise<{ version: string; digest: string } | undefined> {
+  const { rows } = await pool.query<{ version: string; digest: string }>('SELECT version, md5(content::text) AS digest FROM rulesets WHERE active');
   return rows[0];
+}
+
+/**
+ * Validated rulesets by version and content digest. A lead loads the active
+ * ruleset at every capture and re-engagement: each process reads and validates
+ * a version's content once, not once per lead. Content changed behind LeadGate's
+ * back (by hand in SQL) has another digest, so it is read and validated again.
+ */
+const validated = new Map<string, Ruleset>();
+const VALIDATED_KEPT = 16;
+
+async function validatedContent(pool: Pool, row: { version: string; digest: string }): Promise<Ruleset> {
+  const cached = validated.get(`${row.version}:${row.digest}`);
+  if (cached) return cached;
+  const { rows } = await pool.query<{ content: unknown; digest: string }>('SELECT content, md5(content::text) AS digest FROM rulesets WHERE version = $1', [row.version]);
+  const stored = rows[0];
+  if (!stored) throw new RulesetError([{ path: '(root)', message: `ruleset ${row.version} is no longer stored` }]);
+  const ruleset = deepFreeze(parseRuleset(stored.content));
+  if (validated.size >= VALIDATED_KEPT) validated.delete(validated.keys().next().value!);
+  validated.set(`${row.version}:${stored.digest}`, ruleset);
+  return ruleset;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /**
@@ -92,5 +121,5 @@ export async function activeRuleset(pool: Pool): Promise<StoredRuleset> {
   }
   // Still none: the default was stored before and someone deactivated everything since. New runs use it without activating anything.
   if (!row) return { version: rulesetVersion(defaultRuleset), ruleset: defaultRuleset };
-  return { version: row.version, ruleset: parseRuleset(row.content) };
+  return { version: row.version, ruleset: await validatedContent(pool, row) };
 }
