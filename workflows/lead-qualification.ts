@@ -134,8 +134,6 @@ class LeadRun {
   private readonly oneWritePerStep: boolean;
   /** The signal writer found the history long: the main loop hands over to a new run. */
   private handOverRequested = false;
-  /** The run has sent its last command (its result or the hand-over with the state it carries). */
-  private finished = false;
   /** Signals changed what scores are made of; the next write or decision rescores once, not once per signal. */
   private scoresStale = false;
   /** A run parks in nurture only if it began there; otherwise it continues-as-new first, bounding history per cycle. */
@@ -183,7 +181,6 @@ class LeadRun {
             await condition(allHandlersFinished);
             await this.writeRemaining();
           } while (this.s.dirty);
-          this.finished = true;
           return this.summary();
       }
       await this.betweenStages();
@@ -375,7 +372,6 @@ class LeadRun {
       validator: (cmd) => this.validate('disqualify', cmd, parseDisqualify),
     });
     setHandler(recordEngagementSignal, (engagement) => {
-      this.refuseIfFinished();
       // Accepted after the decision (the lead is closing): still part of the trail, no longer of the score.
       if (this.s.view.stage === 'outcome') return this.recordLateEngagement(engagement);
       this.s.engagement = addEngagement(this.s.engagement, engagement);
@@ -386,11 +382,9 @@ class LeadRun {
       this.s.dirty = true;
     });
     setHandler(reengageNowSignal, ({ requestedBy }) => {
-      this.refuseIfFinished();
       this.requestWake(`reengaged_by_${requestedBy}`);
     });
     setHandler(submitInboundSignal, (submission) => {
-      this.refuseIfFinished();
       if (submission.submissionId === this.input.submission.submissionId) return;
       this.s.intake = { ...this.s.intake, ...submission.intake };
       this.event('resubmitted', { submissionId: submission.submissionId });
@@ -398,17 +392,6 @@ class LeadRun {
       this.s.dirty = true;
       this.requestWake('resubmitted');
     });
-  }
-
-  /**
-   * A signal that lands while the task deciding the run's last command runs makes
-   * Temporal refuse that completion and send the signal on, to a run whose result
-   * or carried state is already sealed: the signal would be lost. Failing the task
-   * makes the worker replay the run from history, where the signal comes before
-   * that decision, so it is written or carried like any other.
-   */
-  private refuseIfFinished(): void {
-    if (this.finished) throw new Error('A signal reached the run after its last command; replaying the task so it is kept');
   }
 
   private recordLateEngagement(engagement: { type: string; detail?: string }): void {
@@ -700,7 +683,6 @@ class LeadRun {
     } while (this.s.pendingEvents.length > MAX_EVENTS_CARRIED);
     // Everything carries over, unwritten events and a pending wake-up included: the next run writes and honours them.
     const carried: CarriedState = { ...this.s };
-    this.finished = true;
     return continueAsNew<typeof leadQualificationWorkflow>(this.input, carried);
   }
 }
