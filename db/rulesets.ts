@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { defaultRuleset, parseRuleset, RulesetError, rulesetVersion, type Ruleset } from '../domain';
+import { deepFreeze } from '../domain/compiled';
 import { inTransaction } from './tx';
 
 export interface StoredRuleset {
@@ -94,14 +95,6 @@ async function validatedContent(pool: Pool, row: { version: string; digest: stri
   if (validated.size >= VALIDATED_KEPT) validated.delete(validated.keys().next().value!);
   validated.set(`${row.version}:${stored.digest}`, ruleset);
   return ruleset;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /**

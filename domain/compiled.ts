@@ -109,7 +109,8 @@ export function compiled(r: Ruleset): Compiled {
   return c;
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a plain data tree (a parsed ruleset): shared copies cannot be changed by whoever holds one. */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
