@@ -30,13 +30,13 @@ const CARRIED_INPUT_LIMIT = 64 * 1024;
 
 const BURST = 100;
 
-/** Sends `count` messages in bursts of BURST, `width` at a time; after each burst, one query round trip. */
-async function inBursts(count: number, width: number, send: (i: number) => Promise<unknown>, between: () => Promise<unknown>): Promise<void> {
+/** Sends `count` messages in bursts of BURST, `width` at a time; after each burst, `between` with how many have been sent. */
+async function inBursts(count: number, width: number, send: (i: number) => Promise<unknown>, between: (sent: number) => Promise<unknown>): Promise<void> {
   for (let burst = 0; burst < count; burst += BURST) {
     for (let start = burst; start < Math.min(burst + BURST, count); start += width) {
       await Promise.all(Array.from({ length: Math.min(width, count - start, burst + BURST - start) }, (_, k) => send(start + k)));
     }
-    await between();
+    await between(Math.min(burst + BURST, count));
   }
 }
 
@@ -56,15 +56,13 @@ it('stays bounded under 5,000 engagement signals and 500 resubmissions, and stil
     const { leadId, view, handle, intake } = await routedLead(h, taskQueue);
     const types = ['page_view', 'newsletter_click', 'downloaded', 'replied'] as const;
     // Between bursts: everything sent so far is written, and the task that wrote it (and any hand-over it decided) has completed.
-    let sent = 0;
-    const settle = (type: string) => async () => {
+    const settle = (type: string) => async (sent: number) => {
       await eventually(() => writtenCount(leadId, type), (n) => n === sent, 60_000);
       await handle.query(getLeadStateQuery);
     };
-    const engage = (i: number) => handle.signal(recordEngagementSignal, { type: types[i % types.length]!, detail: `Asset ${i}` }).then(() => sent++);
+    const engage = (i: number) => handle.signal(recordEngagementSignal, { type: types[i % types.length]!, detail: `Asset ${i}` });
     await inBursts(5_000, 20, engage, settle('engagement_recorded'));
-    sent = 0;
-    const resubmit = (i: number) => submitLead(h.env.client, taskQueue, { ...intake, message: `Follow-up ${i}: SOC 2 audit moved up, need log coverage` }).then(() => sent++);
+    const resubmit = (i: number) => submitLead(h.env.client, taskQueue, { ...intake, message: `Follow-up ${i}: SOC 2 audit moved up, need log coverage` });
     await inBursts(500, 20, resubmit, settle('resubmitted'));
 
     const answer = await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: qualifyingDiscovery() }] });
