@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { STACK_TRACES_SWITCH, workerNodeArgs } from '../../../worker/node-args';
+import { ACTIVATION_TIMEOUT_SWITCH, STACK_TRACES_SWITCH, workerNodeArgs } from '../../../worker/node-args';
 import { projectRoot } from '../../../platform/project-root';
 
 const root = projectRoot();
@@ -10,7 +10,7 @@ const root = projectRoot();
 const preload = workerNodeArgs('dist').map((arg) => (path.isAbsolute(arg) ? `./${path.relative(root, arg)}` : arg));
 
 describe('every way a worker starts', () => {
-  it('preloads the promise-stacks switch: npm start, npm run start:worker, the compose worker, the cluster', () => {
+  it('preloads the workflow-threads switches: npm start, npm run start:worker, the compose worker, the cluster', () => {
     const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.start).toContain(`node ${preload.join(' ')} dist/scripts/start-stack.js`);
     expect(scripts['start:worker']).toBe(`node ${preload.join(' ')} dist/worker/main.js`);
@@ -20,7 +20,7 @@ describe('every way a worker starts', () => {
   });
 });
 
-describe('the promise-stacks preload', () => {
+describe('the workflow-threads preload', () => {
   /** What a worker thread of a process started with the preload sees (the SDK's workflow threads are such threads). */
   const inWorkerThread = (env: NodeJS.ProcessEnv) => {
     const thread = `
@@ -28,22 +28,34 @@ describe('the promise-stacks preload', () => {
       const { AsyncLocalStorage } = require('node:async_hooks');
       let hook;
       try { v8.promiseHooks.createHook({ init() {} }); hook = 'available'; } catch (error) { hook = error.message; }
+      // A sandbox call that spins for 300 ms under a 50 ms timeout, as the SDK enters a workflow's sandbox.
+      const vm = require('node:vm');
+      let watchdog = 'none';
+      try { new vm.Script('const end = Date.now() + 300; while (Date.now() < end) {}').runInContext(vm.createContext({}), { timeout: 50 }); } catch (error) { watchdog = error.message; }
       const als = new AsyncLocalStorage();
-      als.run('kept', () => Promise.resolve().then(() => require('node:worker_threads').parentPort.postMessage({ hook, context: als.getStore() })));`;
+      als.run('kept', () => Promise.resolve().then(() => require('node:worker_threads').parentPort.postMessage({ hook, watchdog, context: als.getStore() })));`;
     const main = `
       const { Worker } = require('node:worker_threads');
       new Worker(${JSON.stringify(thread)}, { eval: true }).once('message', (m) => console.log(JSON.stringify(m)));`;
     const out = execFileSync(process.execPath, [...workerNodeArgs('source'), '-e', main], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
-    return JSON.parse(out.trim()) as { hook: string; context: string };
+    return JSON.parse(out.trim()) as { hook: string; watchdog: string; context: string };
   };
 
   it('takes the promise-hook API away from worker threads by default, naming the switch, and leaves async context working', () => {
-    const seen = inWorkerThread({ [STACK_TRACES_SWITCH]: '' });
+    const seen = inWorkerThread({ [STACK_TRACES_SWITCH]: '', [ACTIVATION_TIMEOUT_SWITCH]: '' });
     expect(seen.hook).toContain(`${STACK_TRACES_SWITCH}=on`);
     expect(seen.context).toBe('kept');
   });
 
   it(`leaves it in place with ${STACK_TRACES_SWITCH}=on`, () => {
-    expect(inWorkerThread({ [STACK_TRACES_SWITCH]: 'on' })).toEqual({ hook: 'available', context: 'kept' });
+    expect(inWorkerThread({ [STACK_TRACES_SWITCH]: 'on', [ACTIVATION_TIMEOUT_SWITCH]: '' })).toMatchObject({ hook: 'available', context: 'kept' });
+  });
+
+  it('runs calls into a sandbox without a per-call watchdog thread by default', () => {
+    expect(inWorkerThread({ [ACTIVATION_TIMEOUT_SWITCH]: '' }).watchdog).toBe('none');
+  });
+
+  it(`keeps the timeout with ${ACTIVATION_TIMEOUT_SWITCH}=on`, () => {
+    expect(inWorkerThread({ [ACTIVATION_TIMEOUT_SWITCH]: 'on' }).watchdog).toMatch(/timed out after 50ms/);
   });
 });
