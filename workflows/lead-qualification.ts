@@ -118,9 +118,39 @@ const MAX_EVENTS_PER_WRITE = 200;
 /** Unwritten events a run may hand to the next; more are written first, so a flood cannot stall the hand-over or swell its input. */
 const MAX_EVENTS_CARRIED = 50;
 
+/** How a run writes and serialises its work: chosen once, when the run starts. */
+interface Behaviour {
+  /** Writes are local activities (LOCAL_WRITES_PATCH), not regular ones. */
+  localWrites: boolean;
+  /** A FIFO lock and a writer for signals (SERIAL_WRITER_PATCH). */
+  serialWriter: boolean;
+  /** A step's message goes with its state in one write (ONE_WRITE_PER_STEP_PATCH). */
+  oneWritePerStep: boolean;
+}
+
+/** Everything the patches above introduced: how every lead started on leadQualificationWorkflowV2 runs. */
+const CURRENT_BEHAVIOUR: Behaviour = { localWrites: true, serialWriter: true, oneWritePerStep: true };
+
+/**
+ * Leads started before leadQualificationWorkflowV2, and their continued runs:
+ * each run asks the patch markers in its history which behaviour it was started
+ * with (in the order they were introduced, as recorded). A new run of this type
+ * records all three, each with the SDK's search-attribute upsert.
+ */
 export async function leadQualificationWorkflow(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
-  const lead = new LeadRun(input, carried);
-  return lead.run();
+  const behaviour = { localWrites: patched(LOCAL_WRITES_PATCH), serialWriter: patched(SERIAL_WRITER_PATCH), oneWritePerStep: patched(ONE_WRITE_PER_STEP_PATCH) };
+  return new LeadRun(input, carried, behaviour).run();
+}
+
+/**
+ * Every lead started from now on: the current behaviour, fixed by the workflow
+ * type instead of asked of patch markers, so a run's history carries no marker
+ * and no search-attribute upsert per patch (six events and three billable
+ * actions fewer a run). A change to how these runs behave needs `patched()` here
+ * again, or a new type.
+ */
+export async function leadQualificationWorkflowV2(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
+  return new LeadRun(input, carried, CURRENT_BEHAVIOUR).run();
 }
 
 type Deadline = { kind: 'reminder' | 'escalation' | 'response_window'; at: number };
@@ -143,12 +173,13 @@ class LeadRun {
   constructor(
     private readonly input: LeadWorkflowInput,
     carried: CarriedState | undefined,
+    behaviour: Behaviour,
   ) {
     this.s = carried ? resumeState(carried) : initialState(input, nowIso());
     this.parkedCycle = this.s.view.stage === 'nurture' ? this.s.view.cycle : null;
-    this.db = patched(LOCAL_WRITES_PATCH) ? localWrites : remoteWrites;
-    this.serialWriter = patched(SERIAL_WRITER_PATCH);
-    this.oneWritePerStep = patched(ONE_WRITE_PER_STEP_PATCH);
+    this.db = behaviour.localWrites ? localWrites : remoteWrites;
+    this.serialWriter = behaviour.serialWriter;
+    this.oneWritePerStep = behaviour.oneWritePerStep;
     this.lock = this.serialWriter ? new FifoLock() : new ConditionLock();
     this.registerHandlers();
   }
@@ -682,8 +713,9 @@ class LeadRun {
       await condition(() => allHandlersFinished() && !this.lock.busy);
     } while (this.s.pendingEvents.length > MAX_EVENTS_CARRIED);
     // Everything carries over, unwritten events and a pending wake-up included: the next run writes and honours them.
+    // The next run is of this run's type, so a lead keeps the behaviour it was started with.
     const carried: CarriedState = { ...this.s };
-    return continueAsNew<typeof leadQualificationWorkflow>(this.input, carried);
+    return continueAsNew<typeof leadQualificationWorkflowV2>(this.input, carried);
   }
 }
 

@@ -1,9 +1,11 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { submitLead } from '../../api/lead-client';
+import { leadHandle, newSubmission, submitLead } from '../../api/lead-client';
+import { leadIdFor } from '../../domain';
 import { WORKFLOW_STACK_FRAMES } from '../../workflows/sandbox';
 import { LeadOutcome, LeadStage, LeadTeam } from '../../workflows/search-attributes';
 import {
   getLeadStateQuery,
+  submitInboundSignal,
   disqualifyUpdate,
   submitCommercialUpdate,
   submitDiscoveryUpdate,
@@ -106,6 +108,47 @@ it('returns the same lead for a duplicate submission and never forks a second wo
     const runs = [];
     for await (const run of h.env.client.workflow.list({ query: `WorkflowId = '${leadId}'` })) runs.push(run.runId);
     expect(runs).toHaveLength(1);
+  });
+});
+
+it('keeps a lead started on the older workflow type on it: the API reaches it, it qualifies, and its markers stay its own', async () => {
+  await withWorker(h, 'older-type', async ({ taskQueue }) => {
+    const intake = inboundLead();
+    const leadId = leadIdFor(intake.contact.email, intake.domain);
+    const submission = newSubmission(intake);
+    // As leads started before leadQualificationWorkflowV2 were.
+    await h.env.client.workflow.signalWithStart('leadQualificationWorkflow', {
+      workflowId: leadId,
+      taskQueue,
+      args: [{ leadId, submission }],
+      signal: submitInboundSignal,
+      signalArgs: [submission],
+      typedSearchAttributes: [{ key: LeadStage, value: 'captured' }],
+    });
+    await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.owner !== null);
+
+    const again = await submitLead(h.env.client, taskQueue, intake);
+    expect(again).toEqual({ leadId, reachedWorkflow: true });
+    const resubmitted = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.events.some((e) => e.type === 'resubmitted'));
+    const done = await leadHandle(h.env.client, leadId).executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(resubmitted.owner), payload: qualifyingDiscovery() }] });
+    expect(done.outcome).toBe('qualified');
+
+    const runs = [];
+    for await (const run of h.env.client.workflow.list({ query: `WorkflowId = '${leadId}'` })) runs.push(run.type);
+    expect(runs).toEqual(['leadQualificationWorkflow']);
+    const history = await leadHandle(h.env.client, leadId).fetchHistory();
+    const markers = (history.events ?? []).map((e) => e.markerRecordedEventAttributes?.markerName).filter((m) => m === 'core_patch');
+    expect(markers).toHaveLength(3);
+  });
+});
+
+it('starts new leads as leadQualificationWorkflowV2, whose history carries no patch marker', async () => {
+  await withWorker(h, 'v2-type', async ({ taskQueue }) => {
+    const { leadId } = await routedLead(h, taskQueue);
+    const description = await leadHandle(h.env.client, leadId).describe();
+    expect(description.type).toBe('leadQualificationWorkflowV2');
+    const history = await leadHandle(h.env.client, leadId).fetchHistory();
+    expect((history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toEqual([]);
   });
 });
 

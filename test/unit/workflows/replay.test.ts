@@ -35,10 +35,10 @@ const paths = [
 /** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
 const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
 
-it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4)', () => {
+it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5)', () => {
   const expected = [
-    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`, `v4.${p}.json`]),
-    ...v3Paths.flatMap((p) => [`v3.${p}.json`, `v4.${p}.json`]),
+    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`]),
+    ...v3Paths.flatMap((p) => [`v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`]),
   ];
   expect(files).toEqual(expect.arrayContaining(expected));
 });
@@ -94,4 +94,34 @@ it.each(negativeControls)('fails $file without its newest patch marker (negative
   // The rewrite itself changes nothing a replay sees: dropping nothing still replays.
   await expect(replay(withoutEvents(history, new Set()), 'rewritten')).resolves.toBeUndefined();
   await expect(replay(withoutEvents(history, new Set([marker.eventId, upsert.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
+});
+
+const markerName = (e: HistoryJson['events'][number]) => (e.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName;
+const workflowType = (history: HistoryJson) =>
+  (history.events[0]!.workflowExecutionStartedEventAttributes as { workflowType: { name: string } }).workflowType.name;
+
+it('records new leads as leadQualificationWorkflowV2, with no patch marker, and older ones as leadQualificationWorkflow', () => {
+  for (const file of files) {
+    const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
+    const v5 = file.startsWith('v5.');
+    expect([file, workflowType(history)]).toEqual([file, v5 ? 'leadQualificationWorkflowV2' : 'leadQualificationWorkflow']);
+    if (v5) expect([file, history.events.filter((e) => markerName(e) === 'core_patch')]).toEqual([file, []]);
+  }
+});
+
+it('fails a V2 history whose capture write is missing (negative control: markers no longer stand between versions)', async () => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v5.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
+  const writes = history.events.filter((e) => markerName(e) === 'core_local_activity');
+  expect(writes.length).toBeGreaterThanOrEqual(2);
+  await expect(replay(withoutEvents(history, new Set()), 'rewritten')).resolves.toBeUndefined();
+  // The second local activity is the lead's first write (the first loads the ruleset).
+  await expect(replay(withoutEvents(history, new Set([writes[1]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
+});
+
+it('fails a V2 history replayed as the older type, which asks markers the history does not have (negative control)', async () => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v5.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
+  const [started, ...rest] = history.events;
+  const attributes = started!.workflowExecutionStartedEventAttributes as { workflowType: { name: string } };
+  const asOlderType = { ...started!, workflowExecutionStartedEventAttributes: { ...attributes, workflowType: { name: 'leadQualificationWorkflow' } } };
+  await expect(replay({ ...history, events: [asOlderType, ...rest] }, 'older type')).rejects.toThrow(DeterminismViolationError);
 });
