@@ -31,7 +31,10 @@ export interface ReplayFigures {
 export interface ReplayResult {
   lead: ReplayFigures;
   bare: ReplayFigures;
+  /** Replays before measuring: one pass over every history of the set. */
   warmup: number;
+  /** Measured passes over the set (`histories` counts every measured replay). */
+  passes?: number;
   /** Where the lead histories came from. */
   leadMix: Record<string, number>;
 }
@@ -60,8 +63,12 @@ async function leadIds(ctx: Ctx, k: number) {
   return { ids, mix };
 }
 
-/** Fetches each workflow's latest run, writes it encoded, and lists the first `warmup` again in front (replayed unmeasured). */
-async function writeHistories(ctx: Ctx, dir: string, kind: string, ids: string[], warmup: number): Promise<string> {
+/**
+ * Fetches each workflow's latest run, writes it encoded, and lists the whole set
+ * once (replayed unmeasured, so the measured passes run on a warm JIT, as a
+ * long-running worker does) and then `passes` times (measured).
+ */
+async function writeHistories(ctx: Ctx, dir: string, kind: string, ids: string[], passes: number): Promise<string> {
   const entries: Array<{ workflowId: string; file: string }> = [];
   await closedLoop(ids.length, 8, async (i) => {
     const history = await ctx.stack.temporal.workflow.getHandle(ids[i]!).fetchHistory();
@@ -71,7 +78,8 @@ async function writeHistories(ctx: Ctx, dir: string, kind: string, ids: string[]
   });
   const present = entries.filter(Boolean);
   const listFile = path.join(dir, `${kind}.json`);
-  writeFileSync(listFile, JSON.stringify([...present.slice(0, warmup), ...present]));
+  const pass = (n: number) => present.map((e) => ({ ...e, workflowId: `${e.workflowId}#${n}` }));
+  writeFileSync(listFile, JSON.stringify(Array.from({ length: passes + 1 }, (_, n) => pass(n)).flat()));
   return listFile;
 }
 
@@ -85,18 +93,19 @@ async function replayIn(ctx: Ctx, listFile: string, bundlePath: string, warmup: 
 
 export async function replayScenario(ctx: Ctx): Promise<ReplayResult> {
   const k = ctx.args.replayK;
-  const warmup = Math.min(5, k);
-  ctx.log(`replay: ${k} lead histories and ${k} bare histories, each set in its own process (${warmup} unmeasured first)`);
+  // Enough measured replays per set that one slow replay (a GC, a neighbour on the box) does not decide the ratio.
+  const passes = Math.max(2, Math.ceil(200 / k));
+  ctx.log(`replay: ${k} lead histories and ${k} bare histories, each set in its own process (one pass unmeasured, then ${passes} measured)`);
   const dir = mkdtempSync(path.join(tmpdir(), 'leadgate-bench-replay-'));
   try {
     const leads = await leadIds(ctx, k);
     const bareIds = (await runBaseline(ctx, k, 8, 'replay')).ids;
-    const leadList = await writeHistories(ctx, dir, 'lead', leads.ids, warmup);
-    const bareList = await writeHistories(ctx, dir, 'bare', bareIds, warmup);
-    const bare = await replayIn(ctx, bareList, ctx.stack.baselineBundlePath, warmup);
-    const lead = await replayIn(ctx, leadList, ctx.stack.leadBundlePath, warmup);
+    const leadList = await writeHistories(ctx, dir, 'lead', leads.ids, passes);
+    const bareList = await writeHistories(ctx, dir, 'bare', bareIds, passes);
+    const bare = await replayIn(ctx, bareList, ctx.stack.baselineBundlePath, bareIds.length);
+    const lead = await replayIn(ctx, leadList, ctx.stack.leadBundlePath, leads.ids.length);
     ctx.log(`  replay CPU per workflow: lead ${lead.cpuMsPerWorkflow} ms vs bare ${bare.cpuMsPerWorkflow} ms (failures ${lead.failures} + ${bare.failures})`);
-    return { lead, bare, warmup, leadMix: leads.mix };
+    return { lead, bare, warmup: k, passes, leadMix: leads.mix };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
