@@ -1,11 +1,8 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { LeadIntake, Outcome, HandoffChecklist } from '../domain';
 import type { LeadEvent, LeadView } from '../domain/lead-view';
 import { leadEventKey } from '../workflows/ids';
 import { queueNotification, type NotifyInput, type Param } from './outbox';
-import { inTransaction } from './tx';
-
-type Queryable = Pool | PoolClient;
 
 /** The read-model columns a view maps to; one place, so every writer agrees. */
 function snapshotParams(view: LeadView, lastSeq: number): unknown[] {
@@ -66,12 +63,17 @@ const UPSERT_EVENTS = `
  * inside the lead's workflow task. `steps` add their writes with parameters of
  * their own.
  */
-function writeLead(client: Queryable, input: RecordStageInput, steps: (p: Param) => string[] = () => []): Promise<unknown> {
+function writeLead(
+  pool: Pool,
+  input: RecordStageInput,
+  steps: (p: Param) => string[] = () => [],
+  snapshot: (p: Param) => string = () => UPDATE_SNAPSHOT,
+): Promise<unknown> {
   const params = [...snapshotParams(input.view, input.lastEventSeq), eventRows(input.leadId, input.events)];
   const p: Param = (value) => `$${params.push(value)}`;
   const extra = [...steps(p), ...(input.notify ? [queueNotification(input.notify, p)] : [])];
-  const ctes = [...extra, UPDATE_SNAPSHOT].map((sql, i) => `step${i} AS (${sql})`);
-  return client.query(`WITH ${ctes.join(',\n')}\n${UPSERT_EVENTS}`, params);
+  const ctes = [...extra, snapshot(p)].map((sql, i) => `step${i} AS (${sql})`);
+  return pool.query(`WITH ${ctes.join(',\n')}\n${UPSERT_EVENTS}`, params);
 }
 
 export interface RecordStageInput {
@@ -104,17 +106,33 @@ export interface RecordLeadInput extends RecordStageInput {
   intake: LeadIntake;
 }
 
-export function insertLead(pool: Pool, input: RecordLeadInput): Promise<void> {
-  const { leadId, intake, view } = input;
-  return inTransaction(pool, async (client) => {
-    await client.query(
-      `INSERT INTO leads (lead_id, contact_email, company_domain, company_name, source, primary_interest, intake, stage, created_at, stage_entered_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-       ON CONFLICT (lead_id) DO NOTHING`,
-      [leadId, intake.contact.email, intake.domain, intake.companyName, intake.source, intake.primaryInterest, JSON.stringify(intake), view.stage, view.createdAt],
-    );
-    await writeLead(client, input);
-  });
+/**
+ * A new lead's row with its first snapshot; a lead already stored (reopened, or
+ * this write retried) keeps who it is and takes the snapshot as UPDATE_SNAPSHOT
+ * would give it. Parameters $1–$18 as UPDATE_SNAPSHOT's, the intake's own through `p`.
+ */
+function insertSnapshot(intake: LeadIntake, createdAt: string, p: Param): string {
+  const created = `${p(createdAt)}::timestamptz`;
+  return `
+  INSERT INTO leads AS l (lead_id, stage, lifecycle, team, owner_rep_id, escalated, sla_due_at, scores, score_total, route,
+    outcome_status, outcome, nurture_reengage_at, nurture_cycle, ruleset_version, updated_at, last_event_seq, view,
+    contact_email, company_domain, company_name, source, primary_interest, intake, created_at, stage_entered_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+    ${p(intake.contact.email)}, ${p(intake.domain)}, ${p(intake.companyName)}, ${p(intake.source)}, ${p(intake.primaryInterest)}, ${p(JSON.stringify(intake))},
+    ${created}, ${created})
+  ON CONFLICT (lead_id) DO UPDATE SET
+    stage_entered_at = CASE WHEN l.stage <> EXCLUDED.stage THEN EXCLUDED.updated_at ELSE l.stage_entered_at END,
+    stage = EXCLUDED.stage, lifecycle = EXCLUDED.lifecycle, team = EXCLUDED.team, owner_rep_id = EXCLUDED.owner_rep_id,
+    escalated = EXCLUDED.escalated, sla_due_at = EXCLUDED.sla_due_at, scores = EXCLUDED.scores, score_total = EXCLUDED.score_total,
+    route = EXCLUDED.route, outcome_status = EXCLUDED.outcome_status, outcome = EXCLUDED.outcome,
+    nurture_reengage_at = EXCLUDED.nurture_reengage_at, nurture_cycle = EXCLUDED.nurture_cycle, ruleset_version = EXCLUDED.ruleset_version,
+    updated_at = EXCLUDED.updated_at, last_event_seq = EXCLUDED.last_event_seq, view = EXCLUDED.view
+  WHERE l.last_event_seq <= EXCLUDED.last_event_seq`;
+}
+
+/** A lead's first write (new, or reopened): its row, snapshot and audit events in one statement. */
+export async function insertLead(pool: Pool, input: RecordLeadInput): Promise<void> {
+  await writeLead(pool, input, undefined, (p) => insertSnapshot(input.intake, input.view.createdAt, p));
 }
 
 export async function updateLead(pool: Pool, input: RecordStageInput): Promise<void> {
