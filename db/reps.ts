@@ -1,6 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { Reason, Team } from '../domain';
-import { inTransaction } from './tx';
 
 export interface Rep {
   repId: string;
@@ -79,58 +78,82 @@ export function pickRep(candidates: Candidate[], lastRepId: string | null): { re
   return { rep: leastLoaded, overCapacity: true };
 }
 
-/** The team's lead, and the rep this lead already has for this cycle (undefined when none was assigned yet): one round trip. */
-async function teamLeadAndExisting(client: PoolClient, input: AssignRepInput): Promise<{ teamLeadId: string | null; existing: string | null | undefined }> {
-  const { rows } = await client.query<{ team_lead: string | null; assigned: boolean; rep_id: string | null }>(
-    `SELECT (SELECT rep_id FROM reps WHERE team = $3 AND active AND is_team_lead ORDER BY rep_id LIMIT 1) AS team_lead,
-            a.lead_id IS NOT NULL AS assigned, a.rep_id
-     FROM (SELECT 1) AS one LEFT JOIN rep_assignments a ON a.lead_id = $1 AND a.cycle = $2`,
-    [input.leadId, input.cycle, input.team],
-  );
-  const row = rows[0]!;
-  return { teamLeadId: row.team_lead, existing: row.assigned ? row.rep_id : undefined };
-}
+/**
+ * Everything an assignment decides on, as of one snapshot: the team's lead, the
+ * rep this lead already has for this cycle (none when it has no row), the
+ * team's round-robin cursor (none before the team's first assignment) and its
+ * active reps with their open leads.
+ */
+const READ_ASSIGNMENT = `
+  SELECT (SELECT rep_id FROM reps WHERE team = $3 AND active AND is_team_lead ORDER BY rep_id LIMIT 1) AS team_lead,
+         (SELECT json_build_object('repId', a.rep_id) FROM rep_assignments a WHERE a.lead_id = $1 AND a.cycle = $2) AS existing,
+         (SELECT json_build_object('lastRepId', c.last_rep_id, 'turns', c.turns) FROM team_cursors c WHERE c.team = $3) AS cursor,
+         (SELECT coalesce(json_agg(c ORDER BY c.rep_id), '[]'::json) FROM (
+            SELECT r.rep_id, r.capacity, r.is_team_lead, count(a.lead_id)::int AS open
+            FROM reps r LEFT JOIN rep_assignments a ON a.rep_id = r.rep_id AND a.open
+            WHERE r.team = $3 AND r.active
+            GROUP BY r.rep_id) c) AS candidates`;
 
-/** The team's round-robin cursor, created on first use and locked until the transaction ends: one assignment per team at a time. */
-async function lockCursor(client: PoolClient, team: Team): Promise<string | null> {
-  const { rows } = await client.query<{ last_rep_id: string | null }>(
-    'INSERT INTO team_cursors (team) VALUES ($1) ON CONFLICT (team) DO UPDATE SET team = EXCLUDED.team RETURNING last_rep_id',
-    [team],
-  );
-  return rows[0]?.last_rep_id ?? null;
+interface AssignmentFacts {
+  team_lead: string | null;
+  existing: { repId: string | null } | null;
+  cursor: { lastRepId: string | null; turns: number } | null;
+  candidates: Candidate[];
 }
-
-/** Closes the lead's earlier cycles, records this cycle's rep (none when the team has no one) and moves the cursor, in one statement. */
-const RECORD_ASSIGNMENT = `
-  WITH closed AS (UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle < $2),
-       cursor AS (UPDATE team_cursors SET last_rep_id = $3 WHERE team = $4 AND $3::text IS NOT NULL)
-  INSERT INTO rep_assignments (lead_id, cycle, rep_id, team, open) VALUES ($1, $2, $3, $4, $3::text IS NOT NULL)`;
 
 /**
- * Assigns a rep of the team to the lead for this routing cycle, in one
- * transaction that locks the team's round-robin cursor (the open counts are
- * read after the lock, so two leads never both take a rep's last slot). Keyed
- * by (lead, cycle), so a retry returns the rep chosen the first time.
+ * Moves the cursor to the picked rep only if no other assignment moved it since
+ * the pick was read (its turn and rep are still $5 and $6; a team's first
+ * assignment creates it), closes the lead's earlier cycles and records this
+ * one: all or nothing, in one statement. No row back means another assignment
+ * in the team landed in between: read again and pick again.
  */
-export function assignRep(pool: Pool, input: AssignRepInput): Promise<Assignment> {
-  return inTransaction(pool, async (client) => {
-    const { teamLeadId, existing } = await teamLeadAndExisting(client, input);
-    if (existing !== undefined) {
+const RECORD_ASSIGNMENT = `
+  WITH moved AS (
+         INSERT INTO team_cursors AS c (team, last_rep_id) VALUES ($4, $3)
+         ON CONFLICT (team) DO UPDATE SET last_rep_id = EXCLUDED.last_rep_id, turns = c.turns + 1
+         WHERE c.turns = $5::bigint AND c.last_rep_id IS NOT DISTINCT FROM $6::text
+         RETURNING 1),
+       closed AS (UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle < $2 AND EXISTS (SELECT 1 FROM moved))
+  INSERT INTO rep_assignments (lead_id, cycle, rep_id, team, open)
+  SELECT $1, $2, $3, $4, true WHERE EXISTS (SELECT 1 FROM moved)
+  RETURNING 1`;
+
+/** No rep to give (the team has no active one): the cycle is recorded unassigned and the cursor stays. */
+const RECORD_UNASSIGNED = `
+  WITH closed AS (UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle < $2)
+  INSERT INTO rep_assignments (lead_id, cycle, rep_id, team, open) VALUES ($1, $2, NULL, $3, false)`;
+
+/** Far more than two assignments in one team ever race for; past it the activity's own retry takes over. */
+const MAX_ASSIGNMENT_ATTEMPTS = 20;
+
+/**
+ * Assigns a rep of the team to the lead for this routing cycle: round robin,
+ * one read and one conditional write, no transaction or lock held between them.
+ * Two assignments in one team at once cannot both move the cursor from the same
+ * place: the later one reads the earlier one's pick and picks again. A retried
+ * (lead, cycle) gets the rep it already has; two attempts of one (lead, cycle)
+ * racing make the second fail on the key and retry into that answer.
+ */
+export async function assignRep(pool: Pool, input: AssignRepInput): Promise<Assignment> {
+  for (let attempt = 1; attempt <= MAX_ASSIGNMENT_ATTEMPTS; attempt++) {
+    const { rows } = await pool.query<AssignmentFacts>(READ_ASSIGNMENT, [input.leadId, input.cycle, input.team]);
+    const facts = rows[0]!;
+    const teamLeadId = facts.team_lead;
+    if (facts.existing) {
+      const existing = facts.existing.repId;
       return { repId: existing, teamLeadId, reasons: [{ code: 'assignment_reused', rule: 'assignment.idempotent', evidence: existing ?? 'unassigned' }] };
     }
-    const lastRepId = await lockCursor(client, input.team);
-    const { rows } = await client.query<Candidate>(
-      `SELECT r.rep_id, r.capacity, r.is_team_lead, count(a.lead_id)::int AS open
-       FROM reps r LEFT JOIN rep_assignments a ON a.rep_id = r.rep_id AND a.open
-       WHERE r.team = $1 AND r.active
-       GROUP BY r.rep_id ORDER BY r.rep_id`,
-      [input.team],
-    );
-    const pick = pickRep(rows, lastRepId);
-    const repId = pick?.rep.rep_id ?? null;
-    await client.query(RECORD_ASSIGNMENT, [input.leadId, input.cycle, repId, input.team]);
-    return { repId, teamLeadId, reasons: [assignmentReason(input.team, pick)] };
-  });
+    const lastRepId = facts.cursor?.lastRepId ?? null;
+    const pick = pickRep(facts.candidates, lastRepId);
+    if (!pick) {
+      await pool.query(RECORD_UNASSIGNED, [input.leadId, input.cycle, input.team]);
+      return { repId: null, teamLeadId, reasons: [assignmentReason(input.team, pick)] };
+    }
+    const recorded = await pool.query(RECORD_ASSIGNMENT, [input.leadId, input.cycle, pick.rep.rep_id, input.team, facts.cursor?.turns ?? null, lastRepId]);
+    if ((recorded.rowCount ?? 0) > 0) return { repId: pick.rep.rep_id, teamLeadId, reasons: [assignmentReason(input.team, pick)] };
+  }
+  throw new Error(`Assignment in ${input.team} lost the race ${MAX_ASSIGNMENT_ATTEMPTS} times in a row; retrying`);
 }
 
 function assignmentReason(team: Team, pick: ReturnType<typeof pickRep>): Reason {

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { upsertRep } from '../../db/reps';
+import type { Team } from '../../domain';
 import type { LeadView } from '../../domain/lead-view';
 import { testPool } from '../support/db';
 import { inboundLead } from '../support/intake';
@@ -74,6 +75,24 @@ it('assignRep skips a rep at capacity for one with room', async () => {
   const assignment = await activities.assignRep({ leadId, cycle: 0, team });
   expect(assignment.repId).not.toBe(full);
   expect(assignment.reasons[0]).toMatchObject({ code: 'assigned_round_robin', rule: 'assignment.round_robin' });
+});
+
+it('assignRep deals leads arriving at once out in turn: each rep of the team gets an equal share, every assignment lands once', async () => {
+  // A team of its own, so no other test's reps share the round robin.
+  const team = `team-${randomUUID()}` as Team;
+  const reps = [0, 1, 2].map((i) => `rr-${i}-${randomUUID()}`);
+  for (const repId of reps) await upsertRep(pool, { repId, name: repId, email: null, team, capacity: 100, isTeamLead: false });
+  const leads = Array.from({ length: 30 }, () => `lead_${randomUUID()}`);
+  for (const leadId of leads) await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [], lastEventSeq: -1 });
+
+  const assignments = await Promise.all(leads.map((leadId) => activities.assignRep({ leadId, cycle: 0, team })));
+
+  const perRep = new Map<string | null, number>();
+  for (const a of assignments) perRep.set(a.repId, (perRep.get(a.repId) ?? 0) + 1);
+  expect(Object.fromEntries(perRep)).toEqual(Object.fromEntries(reps.map((r) => [r, 10])));
+  const { rows } = await pool.query('SELECT count(*)::int AS n, count(DISTINCT lead_id)::int AS leads FROM rep_assignments WHERE team = $1', [team]);
+  expect(rows[0]).toEqual({ n: 30, leads: 30 });
+  expect(await count('SELECT turns::int AS n FROM team_cursors WHERE team = $1', [team])).toBe(29);
 });
 
 it('notify queues one message per key, plus one copy for a cc recipient', async () => {
