@@ -62,10 +62,10 @@ function parseArgs(argv: string[]): BenchArgs {
   for (const s of skip) if (!SCENARIOS.includes(s)) throw new Error(`--skip: unknown scenario ${s}`);
   return {
     quick,
-    n: int('n', 100, 30),
+    n: int('n', 100, 100),
     concurrency,
     warmup: int('warmup', 60, 16),
-    repN: int('rep-n', 50, 10),
+    repN: int('rep-n', 50, 30),
     repConcurrency: int('rep-concurrency', 4, 4),
     costSamples: Math.max(1, int('cost-samples', 5, 2)),
     parked: int('parked', 10_000, 50),
