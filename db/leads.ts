@@ -4,42 +4,49 @@ import type { LeadEvent, LeadView } from '../domain/lead-view';
 import { leadEventKey } from '../workflows/ids';
 import { queueNotification, type NotifyInput, type Param } from './outbox';
 
-/** The read-model columns a view maps to; one place, so every writer agrees. */
+/**
+ * The read-model columns a view maps to, each with its value: one place, so
+ * every writer agrees. Their parameters are $2 on, in this order ($1 is the lead).
+ */
+const SNAPSHOT: ReadonlyArray<readonly [column: string, value: (view: LeadView, lastSeq: number) => unknown]> = [
+  ['stage', (v) => v.stage],
+  ['lifecycle', (v) => v.lifecycle],
+  ['team', (v) => v.route?.team ?? null],
+  ['owner_rep_id', (v) => v.owner],
+  ['escalated', (v) => v.route?.escalated ?? false],
+  ['sla_due_at', (v) => v.sla?.dueAt ?? null],
+  ['scores', (v) => (v.scores ? JSON.stringify(v.scores) : null)],
+  ['score_total', (v) => (v.scores ? Math.round(v.scores.total) : null)],
+  ['route', (v) => (v.route ? JSON.stringify(v.route) : null)],
+  ['outcome_status', (v) => v.outcome?.status ?? null],
+  ['outcome', (v) => (v.outcome ? JSON.stringify(v.outcome) : null)],
+  ['nurture_reengage_at', (v) => v.nurture?.reengageAt ?? null],
+  ['nurture_cycle', (v) => v.cycle],
+  ['ruleset_version', (v) => v.rulesetVersion],
+  ['updated_at', (v) => v.updatedAt],
+  ['last_event_seq', (_, lastSeq) => lastSeq],
+  ['view', (v) => JSON.stringify(v)],
+];
+const SNAPSHOT_COLUMNS = SNAPSHOT.map(([column]) => column);
+
 function snapshotParams(view: LeadView, lastSeq: number): unknown[] {
-  return [
-    view.leadId,
-    view.stage,
-    view.lifecycle,
-    view.route?.team ?? null,
-    view.owner,
-    view.route?.escalated ?? false,
-    view.sla?.dueAt ?? null,
-    view.scores ? JSON.stringify(view.scores) : null,
-    view.scores ? Math.round(view.scores.total) : null,
-    view.route ? JSON.stringify(view.route) : null,
-    view.outcome?.status ?? null,
-    view.outcome ? JSON.stringify(view.outcome) : null,
-    view.nurture?.reengageAt ?? null,
-    view.cycle,
-    view.rulesetVersion,
-    view.updatedAt,
-    lastSeq,
-    JSON.stringify(view),
-  ];
+  return [view.leadId, ...SNAPSHOT.map(([, value]) => value(view, lastSeq))];
 }
 
-/** The lead's snapshot, guarded by event sequence: a late retry of an older write never wins. Parameters $1–$18 (snapshotParams). */
+/** The placeholder of a snapshot column's value. */
+const snap = (column: string) => `$${SNAPSHOT_COLUMNS.indexOf(column) + 2}`;
+/** The audit events' parameter, after the snapshot's. */
+const EVENTS_PARAM = `$${SNAPSHOT.length + 2}`;
+
+/** The lead's snapshot, guarded by event sequence: a late retry of an older write never wins. */
 const UPDATE_SNAPSHOT = `
   UPDATE leads SET
-    stage_entered_at = CASE WHEN stage <> $2 THEN $16::timestamptz ELSE stage_entered_at END,
-    stage = $2, lifecycle = $3, team = $4, owner_rep_id = $5, escalated = $6, sla_due_at = $7,
-    scores = $8, score_total = $9, route = $10, outcome_status = $11, outcome = $12,
-    nurture_reengage_at = $13, nurture_cycle = $14, ruleset_version = $15, updated_at = $16,
-    last_event_seq = $17, view = $18
-  WHERE lead_id = $1 AND last_event_seq <= $17`;
+    stage_entered_at = CASE WHEN stage <> ${snap('stage')} THEN ${snap('updated_at')}::timestamptz ELSE stage_entered_at END,
+    ${SNAPSHOT_COLUMNS.map((column) => `${column} = ${snap(column)}`).join(', ')}
+  WHERE lead_id = $1 AND last_event_seq <= ${snap('last_event_seq')}`;
 
 /**
- * Audit events by the workflow's sequence number ($1 the lead, $19 the events).
+ * Audit events by the workflow's sequence number ($1 the lead, EVENTS_PARAM the events).
  * A retried write of the same events changes nothing; a write from an attempt
  * Temporal then discarded (a workflow task that failed after its local writes
  * ran, and was retried seeing signals in another order) is overwritten by the
@@ -49,7 +56,7 @@ const UPDATE_SNAPSHOT = `
 const UPSERT_EVENTS = `
   INSERT INTO lead_events (lead_id, event_key, type, stage, data, reasons, occurred_at, actor)
   SELECT $1, e.key, e.type, e.stage, e.data, e.reasons, e.at, e.actor
-  FROM jsonb_to_recordset($19::jsonb) AS e(key text, type text, stage text, data jsonb, reasons jsonb, at timestamptz, actor text)
+  FROM jsonb_to_recordset(${EVENTS_PARAM}::jsonb) AS e(key text, type text, stage text, data jsonb, reasons jsonb, at timestamptz, actor text)
   ON CONFLICT (event_key) DO UPDATE SET
     type = EXCLUDED.type, stage = EXCLUDED.stage, data = EXCLUDED.data, reasons = EXCLUDED.reasons,
     occurred_at = EXCLUDED.occurred_at, actor = EXCLUDED.actor
@@ -109,24 +116,19 @@ export interface RecordLeadInput extends RecordStageInput {
 /**
  * A new lead's row with its first snapshot; a lead already stored (reopened, or
  * this write retried) keeps who it is and takes the snapshot as UPDATE_SNAPSHOT
- * would give it. Parameters $1–$18 as UPDATE_SNAPSHOT's, the intake's own through `p`.
+ * would give it. The intake's own parameters come through `p`.
  */
 function insertSnapshot(intake: LeadIntake, createdAt: string, p: Param): string {
   const created = `${p(createdAt)}::timestamptz`;
   return `
-  INSERT INTO leads AS l (lead_id, stage, lifecycle, team, owner_rep_id, escalated, sla_due_at, scores, score_total, route,
-    outcome_status, outcome, nurture_reengage_at, nurture_cycle, ruleset_version, updated_at, last_event_seq, view,
+  INSERT INTO leads AS l (lead_id, ${SNAPSHOT_COLUMNS.join(', ')},
     contact_email, company_domain, company_name, source, primary_interest, intake, created_at, stage_entered_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+  VALUES ($1, ${SNAPSHOT_COLUMNS.map(snap).join(', ')},
     ${p(intake.contact.email)}, ${p(intake.domain)}, ${p(intake.companyName)}, ${p(intake.source)}, ${p(intake.primaryInterest)}, ${p(JSON.stringify(intake))},
     ${created}, ${created})
   ON CONFLICT (lead_id) DO UPDATE SET
     stage_entered_at = CASE WHEN l.stage <> EXCLUDED.stage THEN EXCLUDED.updated_at ELSE l.stage_entered_at END,
-    stage = EXCLUDED.stage, lifecycle = EXCLUDED.lifecycle, team = EXCLUDED.team, owner_rep_id = EXCLUDED.owner_rep_id,
-    escalated = EXCLUDED.escalated, sla_due_at = EXCLUDED.sla_due_at, scores = EXCLUDED.scores, score_total = EXCLUDED.score_total,
-    route = EXCLUDED.route, outcome_status = EXCLUDED.outcome_status, outcome = EXCLUDED.outcome,
-    nurture_reengage_at = EXCLUDED.nurture_reengage_at, nurture_cycle = EXCLUDED.nurture_cycle, ruleset_version = EXCLUDED.ruleset_version,
-    updated_at = EXCLUDED.updated_at, last_event_seq = EXCLUDED.last_event_seq, view = EXCLUDED.view
+    ${SNAPSHOT_COLUMNS.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}
   WHERE l.last_event_seq <= EXCLUDED.last_event_seq`;
 }
 
@@ -157,7 +159,7 @@ export async function insertOutcome(pool: Pool, input: RecordOutcomeInput): Prom
     return [
       `INSERT INTO lead_outcomes (lead_id, cycle, status, reasons, note, next_action, handoff, decided_at)
        VALUES ($1, ${cycleParam}, ${p(outcome.status)}, ${p(JSON.stringify(outcome.reasons))}, ${p(outcome.note)}, ${p(outcome.nextAction)},
-         ${p(handoff ? JSON.stringify(handoff) : null)}, $16)
+         ${p(handoff ? JSON.stringify(handoff) : null)}, ${snap('updated_at')})
        ON CONFLICT (lead_id, cycle) DO NOTHING`,
       `UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle <= ${cycleParam}`,
     ];
