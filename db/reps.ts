@@ -105,24 +105,22 @@ interface AssignmentFacts {
  * Moves the cursor to the picked rep only if no other assignment moved it since
  * the pick was read (its turn and rep are still $5 and $6; a team's first
  * assignment creates it), closes the lead's earlier cycles and records this
- * one: all or nothing, in one statement. No row back means another assignment
- * in the team landed in between: read again and pick again.
+ * one: all or nothing, in one statement. With no rep to give ($3 null: the
+ * team has no active one) the cycle is recorded unassigned and the cursor
+ * stays. No row back means another assignment in the team landed in between:
+ * read again and pick again.
  */
 const RECORD_ASSIGNMENT = `
   WITH moved AS (
-         INSERT INTO team_cursors AS c (team, last_rep_id) VALUES ($4, $3)
+         INSERT INTO team_cursors AS c (team, last_rep_id) SELECT $4, $3 WHERE $3::text IS NOT NULL
          ON CONFLICT (team) DO UPDATE SET last_rep_id = EXCLUDED.last_rep_id, turns = c.turns + 1
          WHERE c.turns = $5::bigint AND c.last_rep_id IS NOT DISTINCT FROM $6::text
          RETURNING 1),
-       closed AS (UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle < $2 AND EXISTS (SELECT 1 FROM moved))
+       landed AS (SELECT 1 WHERE $3::text IS NULL OR EXISTS (SELECT 1 FROM moved)),
+       closed AS (UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle < $2 AND EXISTS (SELECT 1 FROM landed))
   INSERT INTO rep_assignments (lead_id, cycle, rep_id, team, open)
-  SELECT $1, $2, $3, $4, true WHERE EXISTS (SELECT 1 FROM moved)
+  SELECT $1, $2, $3, $4, $3::text IS NOT NULL FROM landed
   RETURNING 1`;
-
-/** No rep to give (the team has no active one): the cycle is recorded unassigned and the cursor stays. */
-const RECORD_UNASSIGNED = `
-  WITH closed AS (UPDATE rep_assignments SET open = false WHERE lead_id = $1 AND cycle < $2)
-  INSERT INTO rep_assignments (lead_id, cycle, rep_id, team, open) VALUES ($1, $2, NULL, $3, false)`;
 
 /** Far more than two assignments in one team ever race for; past it the activity's own retry takes over. */
 const MAX_ASSIGNMENT_ATTEMPTS = 20;
@@ -146,12 +144,9 @@ export async function assignRep(pool: Pool, input: AssignRepInput): Promise<Assi
     }
     const lastRepId = facts.cursor?.lastRepId ?? null;
     const pick = pickRep(facts.candidates, lastRepId);
-    if (!pick) {
-      await pool.query(RECORD_UNASSIGNED, [input.leadId, input.cycle, input.team]);
-      return { repId: null, teamLeadId, reasons: [assignmentReason(input.team, pick)] };
-    }
-    const recorded = await pool.query(RECORD_ASSIGNMENT, [input.leadId, input.cycle, pick.rep.rep_id, input.team, facts.cursor?.turns ?? null, lastRepId]);
-    if ((recorded.rowCount ?? 0) > 0) return { repId: pick.rep.rep_id, teamLeadId, reasons: [assignmentReason(input.team, pick)] };
+    const repId = pick?.rep.rep_id ?? null;
+    const recorded = await pool.query(RECORD_ASSIGNMENT, [input.leadId, input.cycle, repId, input.team, facts.cursor?.turns ?? null, lastRepId]);
+    if ((recorded.rowCount ?? 0) > 0) return { repId, teamLeadId, reasons: [assignmentReason(input.team, pick)] };
   }
   throw new Error(`Assignment in ${input.team} lost the race ${MAX_ASSIGNMENT_ATTEMPTS} times in a row; retrying`);
 }

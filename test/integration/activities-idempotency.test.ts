@@ -95,6 +95,19 @@ it('assignRep deals leads arriving at once out in turn: each rep of the team get
   expect(await count('SELECT turns::int AS n FROM team_cursors WHERE team = $1', [team])).toBe(29);
 });
 
+it('assignRep records a cycle unassigned when the team has no active rep, and leaves its cursor alone', async () => {
+  const team = `team-${randomUUID()}` as Team;
+  const leadId = `lead_${randomUUID()}`;
+  await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [], lastEventSeq: -1 });
+  const first = await activities.assignRep({ leadId, cycle: 0, team });
+  const again = await activities.assignRep({ leadId, cycle: 0, team });
+  expect(first).toMatchObject({ repId: null, reasons: [{ code: 'no_rep_available' }] });
+  expect(again).toMatchObject({ repId: null, reasons: [{ code: 'assignment_reused', evidence: 'unassigned' }] });
+  const { rows } = await pool.query('SELECT rep_id, open FROM rep_assignments WHERE lead_id = $1', [leadId]);
+  expect(rows).toEqual([{ rep_id: null, open: false }]);
+  expect(await count('SELECT count(*)::int AS n FROM team_cursors WHERE team = $1', [team])).toBe(0);
+});
+
 it('notify queues one message per key, plus one copy for a cc recipient', async () => {
   const leadId = `lead_${randomUUID()}`;
   const input = { leadId, cycle: 0, kind: 'urgent_lead_assigned', recipientRepId: 'ir-a', recipientTeam: 'incident_response', ccRepId: 'ir-lead', payload: {} };
