@@ -58,9 +58,26 @@ async function loadRuleset(pool: Pool, pinned: string | undefined, input: LoadRu
   throw ApplicationFailure.retryable(`No valid ruleset to load (${problem}) and the lead carries none; retrying`, 'RulesetUnavailable');
 }
 
+export type CaptureLeadInput = RecordLeadInput & LoadRulesetInput;
+
+/**
+ * A lead's first write under the ruleset it will be judged by: loads the ruleset,
+ * records the lead with that version, and returns it — one local activity at
+ * capture where there were two. A retry loads again and rewrites the same
+ * snapshot (same event sequence) with the version it returns, so the read model
+ * and the lead agree even if a ruleset was published in between.
+ */
+async function captureLead(pool: Pool, pinned: string | undefined, input: CaptureLeadInput): Promise<StoredRuleset> {
+  const { keepVersion, ...record } = input;
+  const loaded = await loadRuleset(pool, pinned, { keepVersion });
+  await insertLead(pool, { ...record, view: { ...record.view, rulesetVersion: loaded.version } });
+  return loaded;
+}
+
 export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
   return {
     loadRuleset: (input: LoadRulesetInput = {}) => loadRuleset(pool, pinnedRulesetVersion, input),
+    captureLead: (input: CaptureLeadInput) => captureLead(pool, pinnedRulesetVersion, input),
     recordLead: (input: RecordLeadInput) => insertLead(pool, input),
     recordStage: (input: RecordStageInput) => updateLead(pool, input),
     assignRep: (input: AssignRepInput) => assignRep(pool, input),

@@ -72,6 +72,7 @@ import { initialState, resumeState, type CarriedState, type LeadState } from './
 
 type Activities = ReturnType<typeof createActivities>;
 type Notice = Parameters<Activities['notify']>[0];
+type LoadedRuleset = Awaited<ReturnType<Activities['loadRuleset']>>;
 
 /**
  * Database writes and ruleset loads: short, retried with backoff for as long as
@@ -126,10 +127,14 @@ interface Behaviour {
   serialWriter: boolean;
   /** A step's message goes with its state in one write (ONE_WRITE_PER_STEP_PATCH). */
   oneWritePerStep: boolean;
+  /** Capture loads the ruleset in the lead's first write: one local activity, not two (leadQualificationWorkflowV3 on). */
+  captureInOneWrite: boolean;
 }
 
-/** Everything the patches above introduced: how every lead started on leadQualificationWorkflowV2 runs. */
-const CURRENT_BEHAVIOUR: Behaviour = { localWrites: true, serialWriter: true, oneWritePerStep: true };
+/** Everything the patches above introduced: how leads started on leadQualificationWorkflowV2 run. */
+const V2_BEHAVIOUR: Behaviour = { localWrites: true, serialWriter: true, oneWritePerStep: true, captureInOneWrite: false };
+/** How every lead started on leadQualificationWorkflowV3 runs. */
+const CURRENT_BEHAVIOUR: Behaviour = { ...V2_BEHAVIOUR, captureInOneWrite: true };
 
 /**
  * Leads started before leadQualificationWorkflowV2, and their continued runs:
@@ -138,18 +143,32 @@ const CURRENT_BEHAVIOUR: Behaviour = { localWrites: true, serialWriter: true, on
  * records all three, each with the SDK's search-attribute upsert.
  */
 export async function leadQualificationWorkflow(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
-  const behaviour = { localWrites: patched(LOCAL_WRITES_PATCH), serialWriter: patched(SERIAL_WRITER_PATCH), oneWritePerStep: patched(ONE_WRITE_PER_STEP_PATCH) };
+  const behaviour = {
+    localWrites: patched(LOCAL_WRITES_PATCH),
+    serialWriter: patched(SERIAL_WRITER_PATCH),
+    oneWritePerStep: patched(ONE_WRITE_PER_STEP_PATCH),
+    captureInOneWrite: false,
+  };
   return new LeadRun(input, carried, behaviour).run();
 }
 
 /**
- * Every lead started from now on: the current behaviour, fixed by the workflow
- * type instead of asked of patch markers, so a run's history carries no marker
- * and no search-attribute upsert per patch (six events and three billable
- * actions fewer a run). A change to how these runs behave needs `patched()` here
- * again, or a new type.
+ * Leads started between leadQualificationWorkflow and leadQualificationWorkflowV3:
+ * the patched behaviours fixed by the workflow type instead of asked of patch
+ * markers, so a run's history carries no marker and no search-attribute upsert
+ * per patch (six events and three billable actions fewer a run).
  */
 export async function leadQualificationWorkflowV2(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
+  return new LeadRun(input, carried, V2_BEHAVIOUR).run();
+}
+
+/**
+ * Every lead started from now on: V2, with capture's ruleset load and first write
+ * in one local activity (one activation and one marker fewer per capture; the
+ * local activities of one task bill as one action either way). A change to how
+ * these runs behave needs `patched()` here, or a new type.
+ */
+export async function leadQualificationWorkflowV3(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
   return new LeadRun(input, carried, CURRENT_BEHAVIOUR).run();
 }
 
@@ -162,6 +181,8 @@ class LeadRun {
   private readonly serialWriter: boolean;
   /** Runs from ONE_WRITE_PER_STEP_PATCH on. */
   private readonly oneWritePerStep: boolean;
+  /** Runs of leadQualificationWorkflowV3 on. */
+  private readonly captureInOneWrite: boolean;
   /** The signal writer found the history long: the main loop hands over to a new run. */
   private handOverRequested = false;
   /** Signals changed what scores are made of; the next write or decision rescores once, not once per signal. */
@@ -180,6 +201,7 @@ class LeadRun {
     this.db = behaviour.localWrites ? localWrites : remoteWrites;
     this.serialWriter = behaviour.serialWriter;
     this.oneWritePerStep = behaviour.oneWritePerStep;
+    this.captureInOneWrite = behaviour.captureInOneWrite;
     this.lock = this.serialWriter ? new FifoLock() : new ConditionLock();
     this.registerHandlers();
   }
@@ -232,12 +254,17 @@ class LeadRun {
   // ---- stages -------------------------------------------------------------
 
   private async capture(): Promise<void> {
-    await this.loadRuleset();
+    if (!this.captureInOneWrite) await this.loadRuleset();
     const reopen = this.input.reopen;
     if (reopen) this.event('reopened', { reason: reopen.reason, cycle: this.s.view.cycle }, undefined, reopen.actor);
     else this.event('captured', { source: this.s.intake.source });
     this.enter('fit_check');
-    await this.db.recordLead({ intake: this.s.intake, ...this.changes() });
+    if (!this.captureInOneWrite) {
+      await this.db.recordLead({ intake: this.s.intake, ...this.changes() });
+      return;
+    }
+    // The write records the lead under the ruleset it loads: nothing written here depends on the ruleset.
+    this.useRuleset(await this.db.captureLead({ intake: this.s.intake, keepVersion: this.keptRulesetVersion(), ...this.changes() }));
   }
 
   private async fitCheck(): Promise<void> {
@@ -567,7 +594,14 @@ class LeadRun {
 
   /** The active ruleset; if it does not validate, the version this lead already carries. */
   private async loadRuleset(): Promise<void> {
-    const loaded = await this.db.loadRuleset({ keepVersion: this.s.ruleset?.version ?? null });
+    this.useRuleset(await this.db.loadRuleset({ keepVersion: this.keptRulesetVersion() }));
+  }
+
+  private keptRulesetVersion(): string | null {
+    return this.s.ruleset?.version ?? null;
+  }
+
+  private useRuleset(loaded: LoadedRuleset): void {
     this.s.ruleset = { version: loaded.version, ruleset: sharedRuleset(loaded.ruleset) };
     this.s.view.rulesetVersion = loaded.version;
   }
@@ -715,7 +749,7 @@ class LeadRun {
     // Everything carries over, unwritten events and a pending wake-up included: the next run writes and honours them.
     // The next run is of this run's type, so a lead keeps the behaviour it was started with.
     const carried: CarriedState = { ...this.s };
-    return continueAsNew<typeof leadQualificationWorkflowV2>(this.input, carried);
+    return continueAsNew<typeof leadQualificationWorkflowV3>(this.input, carried);
   }
 }
 

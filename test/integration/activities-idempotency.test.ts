@@ -48,6 +48,27 @@ it('recordLead and recordStage write each event once, and a late retry never ove
   expect(row.rows[0]).toEqual({ stage: 'awaiting_discovery', owner_rep_id: 'rep-x' });
 });
 
+it('captureLead records the lead under the ruleset it loads and returns that ruleset; a retry writes nothing new', async () => {
+  const leadId = `lead_${randomUUID()}`;
+  const capture = { leadId, intake: inboundLead(), view: view(leadId, { rulesetVersion: null }), events: [event(0, 'captured')], lastEventSeq: 0, keepVersion: null };
+  const loaded = await activities.captureLead(capture);
+  expect(await activities.captureLead(capture)).toEqual(loaded);
+  expect(loaded).toEqual(await activities.loadRuleset());
+
+  expect(await count('SELECT count(*)::int AS n FROM leads WHERE lead_id = $1', [leadId])).toBe(1);
+  expect(await count('SELECT count(*)::int AS n FROM lead_events WHERE lead_id = $1', [leadId])).toBe(1);
+  const row = await pool.query('SELECT stage, ruleset_version FROM leads WHERE lead_id = $1', [leadId]);
+  expect(row.rows[0]).toEqual({ stage: 'fit_check', ruleset_version: loaded.version });
+});
+
+it('captureLead waits, with retries and nothing written, while no ruleset can be loaded', async () => {
+  const leadId = `lead_${randomUUID()}`;
+  const pinned = createActivities({ pool, pinnedRulesetVersion: 'missing+0000' });
+  const capture = { leadId, intake: inboundLead(), view: view(leadId, { rulesetVersion: null }), events: [event(0, 'captured')], lastEventSeq: 0, keepVersion: null };
+  await expect(new MockActivityEnvironment().run(pinned.captureLead, capture)).rejects.toMatchObject({ type: 'RulesetUnavailable', nonRetryable: false });
+  expect(await count('SELECT count(*)::int AS n FROM leads WHERE lead_id = $1', [leadId])).toBe(0);
+});
+
 it('assignRep returns the same rep for a retried (lead, cycle) and rotates across leads', async () => {
   const team = 'iam';
   const reps = [`iam-rr-${randomUUID()}`, `iam-rr-${randomUUID()}`].sort();

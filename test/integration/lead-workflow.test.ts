@@ -111,13 +111,16 @@ it('returns the same lead for a duplicate submission and never forks a second wo
   });
 });
 
-it('keeps a lead started on the older workflow type on it: the API reaches it, it qualifies, and its markers stay its own', async () => {
+it.each([
+  { olderType: 'leadQualificationWorkflow', patchMarkers: 3 },
+  { olderType: 'leadQualificationWorkflowV2', patchMarkers: 0 },
+])('keeps a lead started as $olderType on it: the API reaches it, it qualifies, and its history stays its own', async ({ olderType, patchMarkers }) => {
   await withWorker(h, 'older-type', async ({ taskQueue }) => {
     const intake = inboundLead();
     const leadId = leadIdFor(intake.contact.email, intake.domain);
     const submission = newSubmission(intake);
-    // As leads started before leadQualificationWorkflowV2 were.
-    await h.env.client.workflow.signalWithStart('leadQualificationWorkflow', {
+    // As leads started before the current type were.
+    await h.env.client.workflow.signalWithStart(olderType, {
       workflowId: leadId,
       taskQueue,
       args: [{ leadId, submission }],
@@ -135,22 +138,34 @@ it('keeps a lead started on the older workflow type on it: the API reaches it, i
 
     const runs = [];
     for await (const run of h.env.client.workflow.list({ query: `WorkflowId = '${leadId}'` })) runs.push(run.type);
-    expect(runs).toEqual(['leadQualificationWorkflow']);
-    const history = await leadHandle(h.env.client, leadId).fetchHistory();
-    const markers = (history.events ?? []).map((e) => e.markerRecordedEventAttributes?.markerName).filter((m) => m === 'core_patch');
-    expect(markers).toHaveLength(3);
+    expect(runs).toEqual([olderType]);
+    const markers = await markerNames(leadId);
+    expect(markers.filter((m) => m === 'core_patch')).toHaveLength(patchMarkers);
+    // Capture loads the ruleset and writes the lead in two local activities, as it did when these leads started: four to routed.
+    expect(markers.filter((m) => m === 'core_local_activity').length).toBeGreaterThanOrEqual(4);
   });
 });
 
-it('starts new leads as leadQualificationWorkflowV2, whose history carries no patch marker', async () => {
-  await withWorker(h, 'v2-type', async ({ taskQueue }) => {
-    const { leadId } = await routedLead(h, taskQueue);
+it('starts new leads as leadQualificationWorkflowV3: no patch marker, and capture to routed in three local activities (capture, assignment, routed write)', async () => {
+  await withWorker(h, 'v3-type', async ({ taskQueue }) => {
+    const { leadId, view } = await routedLead(h, taskQueue);
     const description = await leadHandle(h.env.client, leadId).describe();
-    expect(description.type).toBe('leadQualificationWorkflowV2');
-    const history = await leadHandle(h.env.client, leadId).fetchHistory();
-    expect((history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toEqual([]);
+    expect(description.type).toBe('leadQualificationWorkflowV3');
+    // The query answered once the routing task completed: its markers are in the history.
+    const markers = await markerNames(leadId);
+    expect(markers.filter((m) => m === 'core_patch')).toEqual([]);
+    expect(markers.filter((m) => m === 'core_local_activity')).toHaveLength(3);
+    // The capture write recorded the lead under the ruleset it loaded, the one the lead was routed by.
+    expect(view.rulesetVersion).toEqual(expect.any(String));
+    const row = await h.pool.query<{ ruleset_version: string }>('SELECT ruleset_version FROM leads WHERE lead_id = $1', [leadId]);
+    expect(row.rows[0]?.ruleset_version).toBe(view.rulesetVersion);
   });
 });
+
+async function markerNames(leadId: string): Promise<string[]> {
+  const history = await leadHandle(h.env.client, leadId).fetchHistory();
+  return (history.events ?? []).flatMap((e) => e.markerRecordedEventAttributes?.markerName ?? []);
+}
 
 it('rejects an invalid discovery with the failing fields, before anything enters history', async () => {
   await withWorker(h, 'invalid', async ({ taskQueue }) => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ReplayError, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { leadDataConverter } from '../../../platform/data-converter';
 import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
 import { bundleLeadWorkflows } from '../../support/temporal';
@@ -35,10 +35,10 @@ const paths = [
 /** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
 const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
 
-it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5)', () => {
+it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6)', () => {
   const expected = [
-    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`]),
-    ...v3Paths.flatMap((p) => [`v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`]),
+    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`, `v6.${p}.json`]),
+    ...v3Paths.flatMap((p) => [`v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`, `v6.${p}.json`]),
   ];
   expect(files).toEqual(expect.arrayContaining(expected));
 });
@@ -100,28 +100,56 @@ const markerName = (e: HistoryJson['events'][number]) => (e.markerRecordedEventA
 const workflowType = (history: HistoryJson) =>
   (history.events[0]!.workflowExecutionStartedEventAttributes as { workflowType: { name: string } }).workflowType.name;
 
-it('records new leads as leadQualificationWorkflowV2, with no patch marker, and older ones as leadQualificationWorkflow', () => {
+/** The workflow type each recorded version's leads were started as (unlisted versions: the original type, patch markers and all). */
+const TYPE_OF_VERSION: Record<string, string> = { 'v5.': 'leadQualificationWorkflowV2', 'v6.': 'leadQualificationWorkflowV3' };
+const typeOfFile = (file: string) => TYPE_OF_VERSION[file.slice(0, 3)] ?? 'leadQualificationWorkflow';
+
+it('records each version as its workflow type: V2 (v5) and V3 (v6) with no patch marker, older ones as leadQualificationWorkflow', () => {
   for (const file of files) {
     const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
-    const v5 = file.startsWith('v5.');
-    expect([file, workflowType(history)]).toEqual([file, v5 ? 'leadQualificationWorkflowV2' : 'leadQualificationWorkflow']);
-    if (v5) expect([file, history.events.filter((e) => markerName(e) === 'core_patch')]).toEqual([file, []]);
+    const type = typeOfFile(file);
+    expect([file, workflowType(history)]).toEqual([file, type]);
+    if (type !== 'leadQualificationWorkflow') expect([file, history.events.filter((e) => markerName(e) === 'core_patch')]).toEqual([file, []]);
   }
 });
 
-it('fails a V2 history whose capture write is missing (negative control: markers no longer stand between versions)', async () => {
-  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v5.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
-  const writes = history.events.filter((e) => markerName(e) === 'core_local_activity');
+const localActivities = (history: HistoryJson) => history.events.filter((e) => markerName(e) === 'core_local_activity');
+
+/** The history as if started as another workflow type. */
+function asType(history: HistoryJson, name: string): HistoryJson {
+  const [started, ...rest] = history.events;
+  const attributes = started!.workflowExecutionStartedEventAttributes as { workflowType: { name: string } };
+  return { ...history, events: [{ ...started!, workflowExecutionStartedEventAttributes: { ...attributes, workflowType: { name } } }, ...rest] };
+}
+
+it.each([
+  // V2 loads the ruleset, then writes: the second local activity is the lead's first write.
+  { file: 'v5.qualified-in-one-call.json', captureWrite: 1 },
+  // V3 loads the ruleset in the lead's first write: the first local activity.
+  { file: 'v6.qualified-in-one-call.json', captureWrite: 0 },
+])('fails $file without its capture write (negative control: markers no longer stand between versions)', async ({ file, captureWrite }) => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
+  const writes = localActivities(history);
   expect(writes.length).toBeGreaterThanOrEqual(2);
   await expect(replay(withoutEvents(history, new Set()), 'rewritten')).resolves.toBeUndefined();
-  // The second local activity is the lead's first write (the first loads the ruleset).
-  await expect(replay(withoutEvents(history, new Set([writes[1]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
+  await expect(replay(withoutEvents(history, new Set([writes[captureWrite]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
 });
 
 it('fails a V2 history replayed as the older type, which asks markers the history does not have (negative control)', async () => {
   const history = JSON.parse(readFileSync(path.join(historiesDir, 'v5.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
-  const [started, ...rest] = history.events;
-  const attributes = started!.workflowExecutionStartedEventAttributes as { workflowType: { name: string } };
-  const asOlderType = { ...started!, workflowExecutionStartedEventAttributes: { ...attributes, workflowType: { name: 'leadQualificationWorkflow' } } };
-  await expect(replay({ ...history, events: [asOlderType, ...rest] }, 'older type')).rejects.toThrow(DeterminismViolationError);
+  await expect(replay(asType(history, 'leadQualificationWorkflow'), 'older type')).rejects.toThrow(DeterminismViolationError);
+});
+
+/**
+ * V2 schedules two local activities at capture where V3 recorded one. Replaying
+ * this history, the SDK (1.24) matches each local activity to a marker by
+ * sequence number and does not compare activity types, so V2 is handed V3's
+ * results in turn until one does not fit: the assignment comes back empty and
+ * the workflow task fails, a ReplayError rather than a determinism error. A
+ * change of local activities whose results kept their shape would replay
+ * silently, which is why V3 is a type of its own and not an edit of V2.
+ */
+it('fails a V3 history replayed as V2 (negative control)', async () => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v6.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
+  await expect(replay(asType(history, 'leadQualificationWorkflowV2'), 'older type')).rejects.toThrow(ReplayError);
 });
