@@ -4,10 +4,10 @@ import { findOnPath, goInstall, isExecutable, toolsDir } from './go-tools';
 /** The CLI release LeadGate builds from source when no binary is at hand. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
-export type TemporalCli =
-  | { kind: 'binary'; path: string; source: 'TEMPORAL_CLI_PATH' | 'PATH' | 'project build' }
-  /** No binary and no Go: the SDK downloads the dev server itself (needs internet). */
-  | { kind: 'sdk-download' };
+export interface TemporalCli {
+  path: string;
+  source: 'TEMPORAL_CLI_PATH' | 'PATH' | 'project build';
+}
 
 export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
@@ -18,8 +18,9 @@ export interface ResolveOptions {
 
 /**
  * Finds the Temporal CLI in the documented order: TEMPORAL_CLI_PATH, `temporal`
- * on PATH, a project-local build (made with Go when missing), then the SDK's
- * own download as the last resort.
+ * on PATH, a project-local build (made with Go when missing). With none of them
+ * it says what to install: the SDK's own download of a dev server lives in its
+ * test kit, which production code does not depend on.
  */
 export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<TemporalCli> {
   const env = options.env ?? process.env;
@@ -28,30 +29,28 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
   const explicit = env.TEMPORAL_CLI_PATH;
   if (explicit) {
     if (!isExecutable(explicit)) throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file.`);
-    return { kind: 'binary', path: explicit, source: 'TEMPORAL_CLI_PATH' };
+    return { path: explicit, source: 'TEMPORAL_CLI_PATH' };
   }
 
   const onPath = findOnPath('temporal', env);
-  if (onPath) return { kind: 'binary', path: onPath, source: 'PATH' };
+  if (onPath) return { path: onPath, source: 'PATH' };
 
   const binDir = path.join(toolsDir(env), 'bin');
   const local = path.join(binDir, 'temporal');
-  if (isExecutable(local)) return { kind: 'binary', path: local, source: 'project build' };
+  if (isExecutable(local)) return { path: local, source: 'project build' };
 
   const go = findOnPath('go', env);
   if (go && options.build !== false) {
     await goInstall(go, [TEMPORAL_CLI_MODULE], binDir, env, log);
-    return { kind: 'binary', path: local, source: 'project build' };
+    return { path: local, source: 'project build' };
   }
-  log(
-    'No Temporal CLI found (TEMPORAL_CLI_PATH, PATH, project build) and no Go toolchain to build one; ' +
-      'falling back to the SDK download, which needs internet. To avoid it, install Go 1.22+ ' +
-      `(then it is built automatically) or the Temporal CLI, or set TEMPORAL_CLI_PATH.`,
+  throw new Error(
+    'No Temporal CLI found (TEMPORAL_CLI_PATH, `temporal` on PATH, the project build) and no Go toolchain to build one: ' +
+      'install Go 1.22+ (the CLI is then built on first use), or install the Temporal CLI, or set TEMPORAL_CLI_PATH.',
   );
-  return { kind: 'sdk-download' };
 }
 
 export function describeCli(cli: TemporalCli): string {
-  return cli.kind === 'binary' ? `${cli.path} (${cli.source})` : 'SDK download';
+  return `${cli.path} (${cli.source})`;
 }
 

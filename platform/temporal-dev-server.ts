@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { leadSearchAttributes } from '../workflows/search-attributes';
 import type { TemporalCli } from './temporal-cli';
 import { stopChild, waitForTemporal } from './temporal-process';
@@ -55,10 +54,11 @@ export function devServerArgs(options: DevServerOptions): string[] {
   return args;
 }
 
-async function startFromBinary(binary: string, options: DevServerOptions): Promise<RunningDevServer> {
+/** Starts `temporal server start-dev` ourselves and waits until its namespace answers. */
+export async function startTemporalDevServer(options: DevServerOptions): Promise<RunningDevServer> {
   if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const log = options.log ?? (() => undefined);
-  const child = spawn(binary, devServerArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.cli.path, devServerArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
   let exitDescription: string | undefined;
   child.once('exit', (code, signal) => (exitDescription = `code ${code ?? signal}`));
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
@@ -73,23 +73,3 @@ async function startFromBinary(binary: string, options: DevServerOptions): Promi
   return { address, stop: () => stopChild(child, 10_000) };
 }
 
-/** Last resort for machines with internet and no CLI: the SDK downloads and runs the server. */
-async function startFromSdkDownload(options: DevServerOptions): Promise<RunningDevServer> {
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      ip: options.ip ?? '127.0.0.1',
-      port: options.port,
-      namespace: options.namespace,
-      ui: Boolean(options.uiPort),
-      uiPort: options.uiPort,
-      dbFilename: options.dbFile,
-      searchAttributes: leadSearchAttributes,
-    },
-  });
-  return { address: env.address, stop: () => env.teardown() };
-}
-
-/** Starts `temporal server start-dev` ourselves and waits until its namespace answers. */
-export function startTemporalDevServer(options: DevServerOptions): Promise<RunningDevServer> {
-  return options.cli.kind === 'binary' ? startFromBinary(options.cli.path, options) : startFromSdkDownload(options);
-}

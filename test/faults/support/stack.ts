@@ -133,7 +133,6 @@ export class FaultStack {
 
   async startTemporal(): Promise<void> {
     const cli = await resolveTemporalCli();
-    if (cli.kind !== 'binary') throw new Error('Fault tests need the Temporal CLI binary (npm run temporal:ensure).');
     const args = devServerArgs({ cli, port: this.ports.temporal, namespace: NAMESPACE, dbFile: path.join(this.dir, 'temporal.db'), fastSqlite: true });
     this.temporalServer = new ManagedChild({ name: 'temporal', command: cli.path, args, logFile: path.join(this.dir, 'temporal.log') });
     const server = this.temporalServer;
