@@ -7,7 +7,7 @@
  */
 import type { Pool } from 'pg';
 import type { LeadIntake, Outcome, Stage } from '../domain';
-import { leadEventKey } from '../workflows/ids';
+import { leadEventKey } from './keys';
 import { inTransaction } from './tx';
 
 /** The wire shape of a submission (workflows/messages.ts InboundSubmission), repeated so db/ imports no workflow code. */

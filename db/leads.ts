@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { LeadIntake, Outcome, HandoffChecklist } from '../domain';
 import type { LeadEvent, LeadView } from '../domain/lead-view';
-import { leadEventKey } from '../workflows/ids';
+import { leadEventKey } from './keys';
 import { queueNotification, type NotifyInput, type Param } from './outbox';
 
 /**

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { notificationKey } from '../workflows/ids';
+import { notificationKey } from './keys';
 
 export interface NotifyInput {
   leadId: string;

@@ -8,7 +8,3 @@ export const LEAD_TASK_QUEUE = 'lead-qualification';
 export function leadWorkflowId(leadId: string): string {
   return leadId;
 }
-
-/** Keys that make activity writes idempotent under retry. */
-export const leadEventKey = (leadId: string, seq: number) => `${leadId}:event:${seq}`;
-export const notificationKey = (leadId: string, cycle: number, kind: string) => `${leadId}:${cycle}:${kind}`;
