@@ -1,6 +1,8 @@
 // Lint rules that encode the architecture: workflows stay deterministic (no Node
-// built-ins, no database or HTTP libraries), domain stays pure, and no promise
-// is ever left floating.
+// built-ins, no database or HTTP libraries), domain stays pure, lower floors never
+// import upper ones, production code never imports tests, the bench or a
+// devDependency, and no promise is ever left floating.
+import { readFileSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -31,6 +33,16 @@ const workflowBundlePatterns = [
   { regex: '^\\.\\.?$|^(\\.\\.?/)+(domain|domain/index|index)$', message: heavyForTheBundle },
 ];
 
+// What a production install (`npm ci --omit=dev`) lacks, and the folders it never ships: no production module may import them.
+const devDependencies = Object.keys(JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).devDependencies);
+const notShipped = [
+  { group: devDependencies.flatMap((name) => [name, `${name}/*`]), message: 'A devDependency is not installed in production: production code may not import it.' },
+  { regex: '^(\\.\\./)+(test|bench)(/|$)', message: 'Production code may not import tests or the bench.' },
+];
+// Lower floors never import upper ones: the database layer knows nothing of workflows, activities, the API or the worker.
+const dbFloor = { regex: '^\\.\\./(workflows|activities|api|worker|scripts)(/|$)', message: 'db/ is a lower floor: it may not import workflows/, activities/, api/, worker/ or scripts/.' };
+const productionFolders = ['activities', 'api', 'config', 'platform', 'scripts', 'worker'].map((folder) => `${folder}/**/*.ts`);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', '.data/**', '.tools/**', 'coverage/**', '*.config.js', 'eslint.config.mjs'] },
   js.configs.recommended,
@@ -46,15 +58,23 @@ export default tseslint.config(
     },
   },
   {
+    files: productionFolders,
+    rules: { 'no-restricted-imports': ['error', { patterns: notShipped }] },
+  },
+  {
+    files: ['db/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...notShipped, dbFloor] }] },
+  },
+  {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: bannedInDeterministicCode }],
+      'no-restricted-imports': ['error', { paths: bannedInDeterministicCode, patterns: notShipped }],
       'no-restricted-globals': ['error', { name: 'process', message: 'No environment access in deterministic code.' }],
     },
   },
   {
     files: workflowBundleDomain,
-    rules: { 'no-restricted-imports': ['error', { paths: bannedInWorkflowBundle, patterns: workflowBundlePatterns }] },
+    rules: { 'no-restricted-imports': ['error', { paths: bannedInWorkflowBundle, patterns: [...workflowBundlePatterns, ...notShipped] }] },
   },
   {
     // Workflows may only import activity *types*; the implementation runs on the worker.
@@ -65,6 +85,7 @@ export default tseslint.config(
         patterns: [
           { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activities with `import type` only.' },
           ...workflowBundlePatterns,
+          ...notShipped,
         ],
       }],
     },
