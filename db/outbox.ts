@@ -49,46 +49,86 @@ export interface PendingNotification {
 
 export type Deliver = (notification: PendingNotification) => Promise<void>;
 
+/** Messages one dispatcher sends at a time: a slow receiver holds up at most this many, not the whole batch. */
+const DELIVERY_CONCURRENCY = 5;
 /**
- * Delivers one batch of due messages. Rows are locked with SKIP LOCKED so
- * several workers share the outbox; a failure backs off exponentially.
+ * How long a claimed message stays its dispatcher's before another may take it:
+ * well over a batch's worst case (each call gives up after 5 s). A dispatcher
+ * that dies mid-batch leaves its unmarked messages to be sent again after it, so
+ * a receiver may see a message twice (the Idempotency-Key header names it), never
+ * lose one.
+ */
+const CLAIM_LEASE_SECONDS = 120;
+
+interface OutboxRow {
+  id: string;
+  message_key: string;
+  lead_id: string;
+  kind: string;
+  recipient_rep_id: string | null;
+  recipient_team: string | null;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** Takes up to `batchSize` due messages, oldest first, by moving their next attempt past the lease: one statement, no transaction left open. */
+async function claimDue(pool: Pool, batchSize: number): Promise<PendingNotification[]> {
+  const { rows } = await pool.query<OutboxRow>(
+    `UPDATE notification_outbox o SET next_attempt_at = now() + make_interval(secs => $2)
+     FROM (SELECT id FROM notification_outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
+           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) due
+     WHERE o.id = due.id
+     RETURNING o.id, o.message_key, o.lead_id, o.kind, o.recipient_rep_id, o.recipient_team, o.payload, o.attempts`,
+    [batchSize, CLAIM_LEASE_SECONDS],
+  );
+  return rows
+    .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+    .map((row) => ({
+      id: row.id, messageKey: row.message_key, leadId: row.lead_id, kind: row.kind,
+      recipientRepId: row.recipient_rep_id, recipientTeam: row.recipient_team, payload: row.payload, attempts: row.attempts,
+    }));
+}
+
+async function markDelivered(pool: Pool, id: string): Promise<void> {
+  await pool.query('UPDATE notification_outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1 AND delivered_at IS NULL', [id]);
+}
+
+/** Backs off exponentially from the attempts made before this one: 1 s, 2 s, 4 s … at most an hour. */
+async function markFailed(pool: Pool, id: string, error: unknown): Promise<void> {
+  await pool.query(
+    `UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2,
+       next_attempt_at = now() + least(interval '1 hour', interval '1 second' * power(2, attempts)) WHERE id = $1 AND delivered_at IS NULL`,
+    [id, String((error as Error)?.message ?? error).slice(0, 500)],
+  );
+}
+
+/**
+ * Delivers one batch of due messages. Messages are claimed with a lease (SKIP
+ * LOCKED, so several workers share the outbox) and then sent with no
+ * transaction or lock held, a few at a time; each is marked delivered, or backed
+ * off, the moment its call ends. A mark that cannot be written (the database
+ * went away) leaves the message to its lease: it is sent again later.
  */
 export async function deliverDueNotifications(pool: Pool, deliver: Deliver, batchSize = 50): Promise<{ delivered: number; failed: number }> {
-  const client = await pool.connect();
+  const due = await claimDue(pool, batchSize);
   let delivered = 0;
   let failed = 0;
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query(
-      `SELECT id, message_key, lead_id, kind, recipient_rep_id, recipient_team, payload, attempts
-       FROM notification_outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
-       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [batchSize],
-    );
-    for (const row of rows) {
-      const notification: PendingNotification = {
-        id: row.id, messageKey: row.message_key, leadId: row.lead_id, kind: row.kind,
-        recipientRepId: row.recipient_rep_id, recipientTeam: row.recipient_team, payload: row.payload, attempts: row.attempts,
-      };
+  let next = 0;
+  const sendNext = async (): Promise<void> => {
+    for (let n = due[next++]; n; n = due[next++]) {
       try {
-        await deliver(notification);
-        await client.query('UPDATE notification_outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [row.id]);
-        delivered++;
+        await deliver(n);
       } catch (error) {
-        await client.query(
-          `UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2,
-             next_attempt_at = now() + least(interval '1 hour', interval '1 second' * power(2, attempts)) WHERE id = $1`,
-          [row.id, String((error as Error).message ?? error).slice(0, 500)],
-        );
         failed++;
+        await markFailed(pool, n.id, error);
+        continue;
       }
+      delivered++;
+      await markDelivered(pool, n.id);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, due.length) }, sendNext));
+  const broken = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
+  if (broken) throw broken.reason;
   return { delivered, failed };
 }

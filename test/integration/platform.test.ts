@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/config';
 import { loadMigrations, migrate, pendingMigrations } from '../../db/migrate';
-import { deliverDueNotifications, enqueueNotification } from '../../db/outbox';
+import { deliverDueNotifications, enqueueNotification, type Deliver } from '../../db/outbox';
 import { createPool } from '../../db/pool';
 import { isDatabaseUnavailable } from '../../db/errors';
 import { freePort } from '../../platform/ports';
@@ -152,5 +152,45 @@ describe('notification outbox delivery', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('holds no transaction or lock while a receiver is slow, and a second dispatcher does not send the same message meanwhile', async () => {
+    const leadId = `lead_outbox_slow_${Date.now()}`;
+    await enqueueNotification(pool, { leadId, cycle: 0, kind: 'lead_assigned', recipientRepId: 'rep-a', recipientTeam: 'iam', payload: { companyName: 'Acme' } });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let inFlight!: () => void;
+    const reached = new Promise<void>((resolve) => (inFlight = resolve));
+    const sent: string[] = [];
+    // Every other test's messages go through at once; ours waits until released.
+    const deliver: Deliver = async (n) => {
+      if (n.leadId !== leadId) return;
+      sent.push(n.messageKey);
+      inFlight();
+      await released;
+    };
+    const first = eventually(() => deliverDueNotifications(pool, deliver).then(() => sent.length), (count) => count > 0);
+    await reached;
+
+    // Another connection may change the row at once: no lock is held across the call.
+    const probe = await pool.connect();
+    try {
+      await probe.query("SET lock_timeout = '1s'");
+      await probe.query('UPDATE notification_outbox SET last_error = last_error WHERE lead_id = $1', [leadId]);
+      const open = await probe.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'");
+      expect(open.rows[0].n).toBe(0);
+    } finally {
+      probe.release();
+    }
+    // A second dispatcher finds it claimed, not due.
+    await deliverDueNotifications(pool, deliver);
+    expect(sent).toEqual([`${leadId}:0:lead_assigned`]);
+
+    release();
+    await first;
+    const row = (await pool.query('SELECT attempts, delivered_at FROM notification_outbox WHERE lead_id = $1', [leadId])).rows[0];
+    expect(row).toMatchObject({ attempts: 1, delivered_at: expect.any(Date) });
+    await deliverDueNotifications(pool, deliver);
+    expect(sent).toEqual([`${leadId}:0:lead_assigned`]);
   });
 });
