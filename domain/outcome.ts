@@ -181,12 +181,21 @@ const DISQUALIFY_STATUS: Record<DisqualifyReason, OutcomeStatus> = {
   duplicate: 'unqualified',
 };
 
+/**
+ * A disqualification by hand closes the lead: no timer re-engages it, whatever
+ * its status says for reporting. A "not now" (nurture status) says who brings it
+ * back: the rep when the timing changes, or the prospect's next request, which
+ * reopens it (the ruleset's reopen rules).
+ */
 export function outcomeForDisqualify(req: DisqualifyRequest): Outcome {
   const status = DISQUALIFY_STATUS[req.reason];
   return {
     status,
     reasons: [{ code: req.reason, rule: 'disqualify.reason', evidence: req.note }],
     note: req.note,
-    nextAction: status === 'nurture' ? 'Move to nurture and re-engage at the stated timeline' : 'Stop outreach; reopen only on a new inbound request',
+    nextAction:
+      status === 'nurture'
+        ? 'Closed for now, with no automatic re-engagement: follow up when their timing changes; a new inbound request reopens the lead'
+        : 'Stop outreach; reopen only on a new inbound request',
   };
 }

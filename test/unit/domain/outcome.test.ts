@@ -166,6 +166,12 @@ describe('a rep\'s disqualify reason maps to a status', () => {
     const outcome = outcomeForDisqualify({ reason, note: 'Budget frozen until the merger closes next fiscal year' });
     expect(outcome).toMatchObject({ status, reasons: [{ code: reason }], note: 'Budget frozen until the merger closes next fiscal year' });
   });
+
+  it('tells the rep that a "not now" closes the lead with no automatic re-engagement (the workflow sets no timer for it)', () => {
+    const outcome = outcomeForDisqualify({ reason: 'timing_later', note: 'Budget frozen until the merger closes next fiscal year' });
+    expect(outcome.nextAction).toMatch(/no automatic re-engagement/);
+    expect(outcome.nextAction).toMatch(/new inbound request reopens/);
+  });
 });
 
 describe('handoff checklist for a qualified lead', () => {
