@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFreshDatabase } from '../../db/fresh-database';
@@ -9,6 +9,7 @@ import { freePort } from '../../platform/ports';
 import { resolveTemporalCli } from '../../platform/temporal-cli';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server';
 import { publishTestServices, type TestServices } from './services';
+import { buildLeadBundle, SHARED_BUNDLE_ENV } from './temporal';
 
 type Stop = () => Promise<void>;
 // One list for every project's setup (integration, browser), stopped by the teardown.
@@ -46,6 +47,16 @@ export async function startTestServices(database: string): Promise<TestServices>
   return { temporalAddress, databaseUrl };
 }
 
+/** Builds the workflow bundle once for every test file of the run (each used to webpack its own). */
+async function shareLeadBundle(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'leadgate-test-bundle-'));
+  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'bundle.json');
+  writeFileSync(file, JSON.stringify(await buildLeadBundle()));
+  process.env[SHARED_BUNDLE_ENV] = file;
+}
+
 export default async function globalSetup(): Promise<void> {
-  publishTestServices(await startTestServices('leadgate_test'));
+  const [services] = await Promise.all([startTestServices('leadgate_test'), shareLeadBundle()]);
+  publishTestServices(services);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
@@ -37,10 +38,20 @@ export async function connectTestEnv(payloadKeys: readonly PayloadKey[] = TEST_P
   });
 }
 
-/** Bundle once per test file: webpack is the slow part of starting a worker. */
-export function bundleLeadWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  installRuntime();
+/** Where the integration setup leaves the one bundle every test file of the run shares. */
+export const SHARED_BUNDLE_ENV = 'LEADGATE_TEST_WORKFLOW_BUNDLE';
+
+/** Webpacks the lead workflows (a few seconds: the slow part of starting a worker). */
+export function buildLeadBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ ...leadBundleOptions(), logger: new DefaultLogger('WARN') });
+}
+
+/** The bundle the integration setup built for the whole run, else (unit and fault tests) one built now. */
+export async function bundleLeadWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  installRuntime();
+  const shared = process.env[SHARED_BUNDLE_ENV];
+  if (shared) return JSON.parse(await readFile(shared, 'utf8')) as WorkflowBundleWithSourceMap;
+  return buildLeadBundle();
 }
 
 export const uniqueTaskQueue = (name: string) => `test-${name}-${randomUUID()}`;
