@@ -117,3 +117,72 @@ export function Reasons({ reasons }: { reasons: Array<{ code: string; rule: stri
     </ul>
   );
 }
+
+export interface Column<T> {
+  /** The column's header, and the label each of its cells shows when a narrow screen folds the table into cards. */
+  label: string;
+  /** Named for screen readers only (an actions column): no visible header, no card label. */
+  labelHidden?: boolean;
+  cell: (row: T) => ReactNode;
+  cellClass?: (row: T) => string | undefined;
+}
+
+/**
+ * The console's tables: each cell labelled from its column's header (the card
+ * layout on narrow screens reads `data-label`), so a header and its cells'
+ * labels cannot drift apart.
+ */
+export function DataTable<T>(props: {
+  testId: string;
+  columns: Array<Column<T>>;
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  rowAttributes?: (row: T) => Record<`data-${string}`, string>;
+  caption?: ReactNode;
+  className?: string;
+  /** Shown as one full-width row when there are no rows. */
+  empty?: ReactNode;
+}) {
+  const { columns, rows } = props;
+  return (
+    <div className="table-wrap">
+      <table className={props.className} data-testid={props.testId}>
+        {props.caption && <caption className="muted">{props.caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.label} scope="col">
+                {c.labelHidden ? <span className="sr-only">{c.label}</span> : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={props.rowKey(row)} {...props.rowAttributes?.(row)}>
+              {columns.map((c) => (
+                <td key={c.label} data-label={c.labelHidden ? undefined : c.label} className={c.cellClass?.(row)}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+          {rows.length === 0 && props.empty && (
+            <tr>
+              <td colSpan={columns.length}>{props.empty}</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A rep as the console names one: name, id, and whether they lead their team. */
+export function RepName({ rep }: { rep: { name: string; repId: string; isTeamLead: boolean } }) {
+  return (
+    <>
+      {rep.name} <span className="muted">({rep.repId}{rep.isTeamLead ? ', team lead' : ''})</span>
+    </>
+  );
+}

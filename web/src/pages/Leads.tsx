@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, qs } from '../api';
 import { Link } from '../router';
 import type { LeadSummary } from '../types';
-import { fmtTime, messageOf, Notice, SelectField, TextField, words } from '../ui';
+import { DataTable, fmtTime, messageOf, Notice, SelectField, TextField, words, type Column } from '../ui';
 
 const STAGES = ['captured', 'fit_check', 'routed', 'awaiting_discovery', 'scope_check', 'commercial_check', 'nurture', 'outcome'] as const;
 export const TEAMS = ['incident_response', 'risk_compliance', 'iam', 'solution_specialist', 'outbound_multithread'] as const;
@@ -53,43 +53,13 @@ export function LeadsPage() {
       <Notice kind="error">{error}</Notice>
       {page && (
         <>
-          <div className="table-wrap">
-            <table data-testid="leads">
-              <caption className="muted">
-                {page.items.length} lead{page.items.length === 1 ? '' : 's'} on page {cursors.length}, oldest first
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Company</th>
-                  <th scope="col">Stage</th>
-                  <th scope="col">Team</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Score</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">SLA due</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((l) => (
-                  <tr key={l.leadId}>
-                    <td data-label="Company">
-                      <Link to={`/leads/${encodeURIComponent(l.leadId)}`}>{l.companyName}</Link>
-                    </td>
-                    <td data-label="Stage">{words(l.stage)}</td>
-                    <td data-label="Team">{words(l.team)}</td>
-                    <td data-label="Owner">{l.owner ?? '—'}</td>
-                    <td data-label="Score">{l.scoreTotal ?? '—'}</td>
-                    <td data-label="Outcome">{words(l.outcome)}</td>
-                    <td data-label="SLA due">
-                      {fmtTime(l.slaDueAt)} {l.escalated && <span className="pill danger">escalated</span>}
-                    </td>
-                    <td data-label="Created">{fmtTime(l.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="leads"
+            caption={`${page.items.length} lead${page.items.length === 1 ? '' : 's'} on page ${cursors.length}, oldest first`}
+            columns={LEAD_COLUMNS}
+            rows={page.items}
+            rowKey={(l) => l.leadId}
+          />
           <nav className="pager" aria-label="Pages">
             <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
               Previous
@@ -103,3 +73,21 @@ export function LeadsPage() {
     </section>
   );
 }
+
+const LEAD_COLUMNS: Array<Column<LeadSummary>> = [
+  { label: 'Company', cell: (l) => <Link to={`/leads/${encodeURIComponent(l.leadId)}`}>{l.companyName}</Link> },
+  { label: 'Stage', cell: (l) => words(l.stage) },
+  { label: 'Team', cell: (l) => words(l.team) },
+  { label: 'Owner', cell: (l) => l.owner ?? '—' },
+  { label: 'Score', cell: (l) => l.scoreTotal ?? '—' },
+  { label: 'Outcome', cell: (l) => words(l.outcome) },
+  {
+    label: 'SLA due',
+    cell: (l) => (
+      <>
+        {fmtTime(l.slaDueAt)} {l.escalated && <span className="pill danger">escalated</span>}
+      </>
+    ),
+  },
+  { label: 'Created', cell: (l) => fmtTime(l.createdAt) },
+];

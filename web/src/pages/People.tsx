@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api';
 import type { Login, RepLoad } from '../types';
-import { messageOf, Notice, SelectField, TextField, words } from '../ui';
+import { DataTable, RepName, messageOf, Notice, SelectField, TextField, words, type Column } from '../ui';
 import { TEAMS } from './Leads';
 
 export function PeoplePage() {
@@ -37,78 +37,62 @@ export function PeoplePage() {
         <AddLogin reps={reps.filter((r) => r.active)} onAdded={reload} />
       </div>
       <h2>Logins</h2>
-      <div className="table-wrap">
-        <table data-testid="logins">
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.userId}>
-                <td data-label="Email">{u.email}</td>
-                <td data-label="Name">{u.name}</td>
-                <td data-label="Role">
-                  {u.role}
-                  {u.repId && ` · ${u.repId}`}
-                </td>
-                <td data-label="Status">{u.active ? 'active' : 'deactivated'}</td>
-                <td>
-                  {u.active && (
-                    <button type="button" className="secondary" onClick={() => void deactivate(`/v1/users/${u.userId}/deactivate`)}>
-                      Deactivate <span className="sr-only">{u.email}</span>
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="logins" columns={loginColumns(deactivate)} rows={users} rowKey={(u) => u.userId} />
       <h2>Reps</h2>
-      <div className="table-wrap">
-        <table data-testid="reps">
-          <thead>
-            <tr>
-              <th scope="col">Rep</th>
-              <th scope="col">Team</th>
-              <th scope="col">Capacity</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {reps.map((r) => (
-              <tr key={r.repId}>
-                <td data-label="Rep">
-                  {r.name} <span className="muted">({r.repId}{r.isTeamLead ? ', team lead' : ''})</span>
-                </td>
-                <td data-label="Team">{words(r.team)}</td>
-                <td data-label="Capacity">{r.capacity}</td>
-                <td data-label="Status">{r.active ? 'routing' : 'deactivated'}</td>
-                <td>
-                  {r.active && (
-                    <button type="button" className="secondary" onClick={() => void deactivate(`/v1/reps/${encodeURIComponent(r.repId)}/deactivate`)}>
-                      Deactivate <span className="sr-only">{r.repId}</span>
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="reps" columns={repColumns(deactivate)} rows={reps} rowKey={(r) => r.repId} />
     </section>
   );
+}
+
+type Deactivate = (path: string) => Promise<void>;
+
+function loginColumns(deactivate: Deactivate): Array<Column<Login>> {
+  return [
+    { label: 'Email', cell: (u) => u.email },
+    { label: 'Name', cell: (u) => u.name },
+    {
+      label: 'Role',
+      cell: (u) => (
+        <>
+          {u.role}
+          {u.repId && ` · ${u.repId}`}
+        </>
+      ),
+    },
+    { label: 'Status', cell: (u) => (u.active ? 'active' : 'deactivated') },
+    {
+      label: 'Actions',
+      labelHidden: true,
+      cell: (u) =>
+        u.active && (
+          <button type="button" className="secondary" onClick={() => void deactivate(`/v1/users/${u.userId}/deactivate`)}>
+            Deactivate <span className="sr-only">{u.email}</span>
+          </button>
+        ),
+    },
+  ];
+}
+
+function repColumns(deactivate: Deactivate): Array<Column<RepLoad>> {
+  return [
+    {
+      label: 'Rep',
+      cell: (r) => <RepName rep={r} />,
+    },
+    { label: 'Team', cell: (r) => words(r.team) },
+    { label: 'Capacity', cell: (r) => r.capacity },
+    { label: 'Status', cell: (r) => (r.active ? 'routing' : 'deactivated') },
+    {
+      label: 'Actions',
+      labelHidden: true,
+      cell: (r) =>
+        r.active && (
+          <button type="button" className="secondary" onClick={() => void deactivate(`/v1/reps/${encodeURIComponent(r.repId)}/deactivate`)}>
+            Deactivate <span className="sr-only">{r.repId}</span>
+          </button>
+        ),
+    },
+  ];
 }
 
 function useForm() {

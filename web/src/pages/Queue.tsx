@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { myQueue } from '../leads';
 import { Link } from '../router';
 import type { LeadSummary } from '../types';
-import { countdown, messageOf, Notice, useNow, words } from '../ui';
+import { countdown, DataTable, messageOf, Notice, useNow, words, type Column } from '../ui';
 
 /** New leads reach the queue within this long; polling keeps the server stateless and works through any proxy. */
 const REFRESH_MS = 3000;
@@ -41,46 +41,42 @@ export function QueuePage() {
       </p>
       <Notice kind="error">{error}</Notice>
       {leads && leads.length > 0 && (
-        <div className="table-wrap">
-          <table className="queue" data-testid="queue">
-            <thead>
-              <tr>
-                <th scope="col">Company</th>
-                <th scope="col">Urgency</th>
-                <th scope="col">SLA</th>
-                <th scope="col">Stage</th>
-                <th scope="col">Score</th>
-                <th scope="col">Team</th>
-              </tr>
-            </thead>
-            <tbody>
-              {leads.map((l) => {
-                const sla = countdown(l.slaDueAt, now);
-                const open = l.stage === 'awaiting_discovery';
-                return (
-                  <tr key={l.leadId} data-lead-id={l.leadId}>
-                    <td data-label="Company">
-                      <Link to={`/leads/${encodeURIComponent(l.leadId)}`}>{l.companyName}</Link>
-                      <div className="muted small">{l.domain}</div>
-                    </td>
-                    <td data-label="Urgency">
-                      <span className={`pill urgency-${l.urgency ?? 'none'}`}>{words(l.urgency)}</span>
-                      {l.escalated && <span className="pill danger">escalated</span>}
-                    </td>
-                    <td data-label="SLA" className={open && sla.overdue ? 'overdue' : ''}>
-                      {open ? sla.text : <span className="muted">met</span>}
-                    </td>
-                    <td data-label="Stage">{words(l.stage)}</td>
-                    <td data-label="Score">{l.scoreTotal ?? '—'}</td>
-                    <td data-label="Team">{words(l.team)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="queue" className="queue" columns={queueColumns(now)} rows={leads} rowKey={(l) => l.leadId} rowAttributes={(l) => ({ 'data-lead-id': l.leadId })} />
       )}
       {leads && leads.length === 0 && <p>No open leads. New leads routed to you appear here.</p>}
     </section>
   );
+}
+
+/** The SLA column counts down to `now` while the lead awaits discovery. */
+function queueColumns(now: number): Array<Column<LeadSummary>> {
+  const open = (l: LeadSummary) => l.stage === 'awaiting_discovery';
+  return [
+    {
+      label: 'Company',
+      cell: (l) => (
+        <>
+          <Link to={`/leads/${encodeURIComponent(l.leadId)}`}>{l.companyName}</Link>
+          <div className="muted small">{l.domain}</div>
+        </>
+      ),
+    },
+    {
+      label: 'Urgency',
+      cell: (l) => (
+        <>
+          <span className={`pill urgency-${l.urgency ?? 'none'}`}>{words(l.urgency)}</span>
+          {l.escalated && <span className="pill danger">escalated</span>}
+        </>
+      ),
+    },
+    {
+      label: 'SLA',
+      cell: (l) => (open(l) ? countdown(l.slaDueAt, now).text : <span className="muted">met</span>),
+      cellClass: (l) => (open(l) && countdown(l.slaDueAt, now).overdue ? 'overdue' : ''),
+    },
+    { label: 'Stage', cell: (l) => words(l.stage) },
+    { label: 'Score', cell: (l) => l.scoreTotal ?? '—' },
+    { label: 'Team', cell: (l) => words(l.team) },
+  ];
 }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { api, ApiError, type FieldError } from '../api';
 import { Link } from '../router';
 import type { SimulationReport } from '../types';
-import { fmtTime, messageOf, Notice, words } from '../ui';
+import { DataTable, fmtTime, messageOf, Notice, words, type Column } from '../ui';
 
 interface Publication {
   version: string;
@@ -130,40 +130,28 @@ export function RulesPage() {
           <p className="muted">
             Route changes {simulation.totals.routeChanges} · lifecycle {simulation.totals.lifecycleChanges} · outcome {simulation.totals.outcomeChanges} · score band {simulation.totals.scoreBandChanges}
           </p>
-          <div className="table-wrap">
-            <table data-testid="simulation">
-              <thead>
-                <tr>
-                  <th scope="col">Lead</th>
-                  <th scope="col">Team</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                {changed.map((l) => (
-                  <tr key={l.leadId}>
-                    <td data-label="Lead">
-                      <Link to={`/leads/${encodeURIComponent(l.leadId)}`}>{l.leadId}</Link>
-                    </td>
-                    <td data-label="Team">{l.before.team === l.after.team ? words(l.after.team) : `${words(l.before.team)} → ${words(l.after.team)}`}</td>
-                    <td data-label="Outcome">{l.before.outcome === l.after.outcome ? words(l.after.outcome) : `${words(l.before.outcome)} → ${words(l.after.outcome)}`}</td>
-                    <td data-label="Why">
-                      {l.changed.map((c) => `${words(c)}: ${String(l.before[c] ?? '—')} → ${String(l.after[c] ?? '—')}`).join('; ')}
-                      {!l.hadFindings && <span className="muted small"> (no findings on record: decided up to the fit check)</span>}
-                    </td>
-                  </tr>
-                ))}
-                {changed.length === 0 && (
-                  <tr>
-                    <td colSpan={4}>No lead would be decided differently.</td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="simulation" columns={SIMULATION_COLUMNS} rows={changed} rowKey={(l) => l.leadId} empty="No lead would be decided differently." />
         </section>
       )}
     </section>
   );
 }
+
+type SimulatedLead = SimulationReport['leads'][number];
+
+const beforeAfter = (before: string | null | undefined, after: string | null | undefined) => (before === after ? words(after) : `${words(before)} → ${words(after)}`);
+
+const SIMULATION_COLUMNS: Array<Column<SimulatedLead>> = [
+  { label: 'Lead', cell: (l) => <Link to={`/leads/${encodeURIComponent(l.leadId)}`}>{l.leadId}</Link> },
+  { label: 'Team', cell: (l) => beforeAfter(l.before.team, l.after.team) },
+  { label: 'Outcome', cell: (l) => beforeAfter(l.before.outcome, l.after.outcome) },
+  {
+    label: 'Why',
+    cell: (l) => (
+      <>
+        {l.changed.map((c) => `${words(c)}: ${String(l.before[c] ?? '—')} → ${String(l.after[c] ?? '—')}`).join('; ')}
+        {!l.hadFindings && <span className="muted small"> (no findings on record: decided up to the fit check)</span>}
+      </>
+    ),
+  },
+];

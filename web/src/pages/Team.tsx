@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api';
 import type { RepLoad } from '../types';
-import { messageOf, Notice, words } from '../ui';
+import { DataTable, RepName, messageOf, Notice, words, type Column } from '../ui';
 import { Chart } from './Funnel';
 
 export function TeamPage() {
@@ -29,39 +29,36 @@ export function TeamPage() {
               <Bar dataKey="capacity" fill="#c9d3e0" isAnimationActive={false} />
             </BarChart>
           </Chart>
-          <div className="table-wrap">
-            <table data-testid="team-load">
-              <thead>
-                <tr>
-                  <th scope="col">Rep</th>
-                  <th scope="col">Team</th>
-                  <th scope="col">Open / capacity</th>
-                  <th scope="col">Load</th>
-                </tr>
-              </thead>
-              <tbody>
-                {active.map((r) => {
-                  const load = r.capacity > 0 ? r.openLeads / r.capacity : 1;
-                  return (
-                    <tr key={r.repId}>
-                      <td data-label="Rep">
-                        {r.name} <span className="muted">({r.repId}{r.isTeamLead ? ', team lead' : ''})</span>
-                      </td>
-                      <td data-label="Team">{words(r.team)}</td>
-                      <td data-label="Open / capacity">
-                        {r.openLeads} / {r.capacity}
-                      </td>
-                      <td data-label="Load">
-                        <meter min={0} max={1} low={0.7} high={0.9} optimum={0.3} value={Math.min(load, 1)} aria-label={`${r.repId} load`} /> {Math.round(load * 100)}%
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="team-load" columns={LOAD_COLUMNS} rows={active} rowKey={(r) => r.repId} />
         </>
       )}
     </section>
   );
 }
+
+/** Open leads against capacity; a rep with no capacity counts as full. */
+const loadOf = (r: RepLoad) => (r.capacity > 0 ? r.openLeads / r.capacity : 1);
+
+const LOAD_COLUMNS: Array<Column<RepLoad>> = [
+  {
+    label: 'Rep',
+    cell: (r) => <RepName rep={r} />,
+  },
+  { label: 'Team', cell: (r) => words(r.team) },
+  {
+    label: 'Open / capacity',
+    cell: (r) => (
+      <>
+        {r.openLeads} / {r.capacity}
+      </>
+    ),
+  },
+  {
+    label: 'Load',
+    cell: (r) => (
+      <>
+        <meter min={0} max={1} low={0.7} high={0.9} optimum={0.3} value={Math.min(loadOf(r), 1)} aria-label={`${r.repId} load`} /> {Math.round(loadOf(r) * 100)}%
+      </>
+    ),
+  },
+];
