@@ -49,7 +49,7 @@ export interface PendingNotification {
 
 export type Deliver = (notification: PendingNotification) => Promise<void>;
 
-/** Messages one dispatcher sends at a time: a slow receiver holds up at most this many, not the whole batch. */
+/** Leads whose messages one dispatcher sends at a time (a lead's own go one after another, oldest first): a slow call holds up one lead, not the batch. */
 const DELIVERY_CONCURRENCY = 5;
 /**
  * How long a claimed message stays its dispatcher's before another may take it:
@@ -102,32 +102,41 @@ async function markFailed(pool: Pool, id: string, error: unknown): Promise<void>
   );
 }
 
+/** The batch by lead, each lead's messages oldest first, so a receiver sees one lead's messages in the order they were queued. */
+function byLead(due: PendingNotification[]): PendingNotification[][] {
+  const groups = new Map<string, PendingNotification[]>();
+  for (const n of due) groups.set(n.leadId, [...(groups.get(n.leadId) ?? []), n]);
+  return [...groups.values()];
+}
+
 /**
  * Delivers one batch of due messages. Messages are claimed with a lease (SKIP
  * LOCKED, so several workers share the outbox) and then sent with no
- * transaction or lock held, a few at a time; each is marked delivered, or backed
- * off, the moment its call ends. A mark that cannot be written (the database
- * went away) leaves the message to its lease: it is sent again later.
+ * transaction or lock held, a few leads at a time; each is marked delivered, or
+ * backed off, the moment its call ends. A mark that cannot be written (the
+ * database went away) leaves the message to its lease: it is sent again later.
  */
 export async function deliverDueNotifications(pool: Pool, deliver: Deliver, batchSize = 50): Promise<{ delivered: number; failed: number }> {
-  const due = await claimDue(pool, batchSize);
+  const leads = byLead(await claimDue(pool, batchSize));
   let delivered = 0;
   let failed = 0;
   let next = 0;
   const sendNext = async (): Promise<void> => {
-    for (let n = due[next++]; n; n = due[next++]) {
-      try {
-        await deliver(n);
-      } catch (error) {
-        failed++;
-        await markFailed(pool, n.id, error);
-        continue;
+    for (let lead = leads[next++]; lead; lead = leads[next++]) {
+      for (const n of lead) {
+        try {
+          await deliver(n);
+        } catch (error) {
+          failed++;
+          await markFailed(pool, n.id, error);
+          continue;
+        }
+        delivered++;
+        await markDelivered(pool, n.id);
       }
-      delivered++;
-      await markDelivered(pool, n.id);
     }
   };
-  const lanes = await Promise.allSettled(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, due.length) }, sendNext));
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, leads.length) }, sendNext));
   const broken = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
   if (broken) throw broken.reason;
   return { delivered, failed };

@@ -154,6 +154,29 @@ describe('notification outbox delivery', () => {
     }
   });
 
+  it("sends one lead's messages in the order they were queued, a slow one holding up only its own lead", async () => {
+    const slowLead = `lead_outbox_order_${Date.now()}`;
+    const otherLead = `${slowLead}_other`;
+    const queue = (leadId: string, kind: string) => enqueueNotification(pool, { leadId, cycle: 0, kind, recipientRepId: 'rep-a', recipientTeam: 'iam', payload: {} });
+    // What other tests left due goes first, so these three share one batch.
+    while ((await deliverDueNotifications(pool, async () => undefined, 500)).delivered > 0);
+    await queue(slowLead, 'lead_assigned');
+    await queue(slowLead, 'outcome_qualified');
+    await queue(otherLead, 'lead_assigned');
+    const log: string[] = [];
+    const deliver: Deliver = async (n) => {
+      if (!n.leadId.startsWith(slowLead)) return;
+      log.push(`start ${n.messageKey}`);
+      if (n.kind === 'lead_assigned' && n.leadId === slowLead) await new Promise((resolve) => setTimeout(resolve, 300));
+      log.push(`end ${n.messageKey}`);
+    };
+    await eventually(async () => (await deliverDueNotifications(pool, deliver), log.filter((l) => l.startsWith('end')).length), (n) => n >= 3);
+    const slow = log.filter((l) => l.includes(`${slowLead}:`));
+    expect(slow).toEqual([`start ${slowLead}:0:lead_assigned`, `end ${slowLead}:0:lead_assigned`, `start ${slowLead}:0:outcome_qualified`, `end ${slowLead}:0:outcome_qualified`]);
+    // The other lead went out while the slow one waited.
+    expect(log.indexOf(`end ${otherLead}:0:lead_assigned`)).toBeLessThan(log.indexOf(`end ${slowLead}:0:lead_assigned`));
+  });
+
   it('holds no transaction or lock while a receiver is slow, and a second dispatcher does not send the same message meanwhile', async () => {
     const leadId = `lead_outbox_slow_${Date.now()}`;
     await enqueueNotification(pool, { leadId, cycle: 0, kind: 'lead_assigned', recipientRepId: 'rep-a', recipientTeam: 'iam', payload: { companyName: 'Acme' } });
