@@ -105,7 +105,11 @@ async function markFailed(pool: Pool, id: string, error: unknown): Promise<void>
 /** The batch by lead, each lead's messages oldest first, so a receiver sees one lead's messages in the order they were queued. */
 function byLead(due: PendingNotification[]): PendingNotification[][] {
   const groups = new Map<string, PendingNotification[]>();
-  for (const n of due) groups.set(n.leadId, [...(groups.get(n.leadId) ?? []), n]);
+  for (const n of due) {
+    const group = groups.get(n.leadId);
+    if (group) group.push(n);
+    else groups.set(n.leadId, [n]);
+  }
   return [...groups.values()];
 }
 
