@@ -125,11 +125,13 @@ export function leadActionsRouter(deps: RouterDeps): Router {
       try {
         summary = await applyUpdate(deps, leadId, def.update, command, updateId);
       } catch (error) {
-        const rejection = updateRejection(error);
-        if (rejection) return reject(def.action, rejection.reason, 'workflow', rejection.problem);
-        // The workflow closed between the read and the Update.
-        if (isWorkflowNotFound(error)) return reject(def.action, 'wrong_stage', 'workflow', closed(facts));
-        throw unavailable(error) ?? error;
+        // Not found: the workflow closed between the read and the Update, which is a refusal for its stage.
+        const refused = updateRejection(error) ?? (isWorkflowNotFound(error) ? { reason: 'wrong_stage' as const, problem: closed(facts) } : null);
+        if (!refused) throw unavailable(error) ?? error;
+        // Unless this very action moved the lead on in the run before (Temporal may hand an Update completed as a run continued-as-new to the next run, temporalio/temporal#6375).
+        const earlier = refused.reason === 'wrong_stage' ? await earlierAnswer(deps, leadId, updateId) : null;
+        if (earlier) return answer(earlier);
+        return reject(def.action, refused.reason, 'workflow', refused.problem);
       }
       await answer(summary);
 
@@ -228,25 +230,50 @@ function actionUpdateId(leadId: string, action: LeadActionName, principal: { rol
 /**
  * A rep action refused for the lead's stage may be the retry of the one that
  * moved it on (its first answer was lost, or was a 503 while a worker took the
- * lead over): its answer, if this lead's run holds that Update; null otherwise.
+ * lead over): its answer, if the lead's current run holds that Update, or the
+ * run it continued from (an action that sent the lead to nurture was answered
+ * by the run that then handed it over); null otherwise.
  */
 async function earlierAnswer(deps: RouterDeps, leadId: string, updateId: string): Promise<LeadSummary | 'recording' | null> {
-  const stage = await updateStage(deps, leadId, updateId, EARLIER_ANSWER_MS).catch(() => null);
+  const current = await answerIn(deps, leadId, updateId);
+  if (current !== null) return current;
+  const previous = await previousRunId(deps, leadId).catch(() => undefined);
+  return previous ? answerIn(deps, leadId, updateId, previous) : null;
+}
+
+/** The Update's answer in one run of the lead (its current run when `runId` is left out): 'recording' while taken but unanswered, null when the run does not hold it. */
+async function answerIn(deps: RouterDeps, leadId: string, updateId: string, runId?: string): Promise<LeadSummary | 'recording' | null> {
+  const stage = await updateStage(deps, leadId, updateId, EARLIER_ANSWER_MS, runId).catch(() => null);
   if (stage === 'accepted') return 'recording';
   if (stage !== 'completed') return null;
-  return leadHandle(deps.temporal, leadId).getUpdateHandle<LeadSummary>(updateId).result().catch(() => null);
+  return leadHandle(deps.temporal, leadId).getUpdateHandle<LeadSummary>(updateId, { workflowRunId: runId }).result().catch(() => null);
+}
+
+/** The run the lead's current run continued from, read off its first history event; undefined for a lead's first run. */
+async function previousRunId(deps: RouterDeps, leadId: string): Promise<string | undefined> {
+  const { namespace } = deps.temporal.options;
+  const { history } = await deps.temporal.withDeadline(Date.now() + EARLIER_ANSWER_MS, () =>
+    deps.temporal.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId: leadId }, maximumPageSize: 1 }),
+  );
+  return history?.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
 }
 
 const { UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED: ACCEPTED } = temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
 
-/** How far the lead has got with an Update, waiting up to the rest of the accept budget for it to be taken. */
-async function updateStage(deps: RouterDeps, leadId: string, updateId: string, waitMs = UPDATE_ACCEPT_MS - UPDATE_RESULT_MS): Promise<'completed' | 'accepted' | 'not_taken'> {
+/** How far the lead (its current run, or `runId`) has got with an Update, waiting up to the rest of the accept budget for it to be taken. */
+async function updateStage(
+  deps: RouterDeps,
+  leadId: string,
+  updateId: string,
+  waitMs = UPDATE_ACCEPT_MS - UPDATE_RESULT_MS,
+  runId?: string,
+): Promise<'completed' | 'accepted' | 'not_taken'> {
   const { namespace, identity } = deps.temporal.options;
   const response = await deps.temporal.withDeadline(Date.now() + waitMs, () =>
     deps.temporal.workflowService.pollWorkflowExecutionUpdate({
       namespace,
       identity,
-      updateRef: { workflowExecution: { workflowId: leadId }, updateId },
+      updateRef: { workflowExecution: { workflowId: leadId, ...(runId ? { runId } : {}) }, updateId },
       waitPolicy: { lifecycleStage: ACCEPTED },
     }),
   );

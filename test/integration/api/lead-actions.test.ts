@@ -156,6 +156,26 @@ describe('a decision whose write waits on the database', () => {
   });
 });
 
+describe('a retry of a decision that handed the lead to a new run', () => {
+  it('answers a discovery that sent the lead to nurture as it was answered the first time, though the lead has continued as a new run', async () => {
+    const { leadId, ownerKey } = await postRoutedLead(h);
+    const first = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(unconfirmedNeedDiscovery());
+    expect([first.status, first.body.stage, first.body.outcome?.status]).toEqual([200, 'nurture', 'nurture']);
+    // The nurturing lead parks in a run of its own: the Update's answer is in the run before it.
+    await leadUntil(h, leadId, (v) => v.stage === 'nurture');
+    const runs: string[] = [];
+    for await (const run of h.env.client.workflow.list({ query: `WorkflowId = '${leadId}'` })) runs.push(run.runId);
+    expect(runs.length).toBe(2);
+
+    const retry = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(unconfirmedNeedDiscovery());
+    expect([retry.status, retry.body.stage, retry.body.cycle]).toEqual([200, 'nurture', first.body.cycle]);
+    const other = await request(h.app).post(`/v1/leads/${leadId}/discovery`).set(bearer(ownerKey)).send(qualifyingDiscovery());
+    expect([other.status, other.body.reason]).toEqual([409, 'wrong_stage']);
+    const outcomes = await h.pool.query('SELECT status FROM lead_outcomes WHERE lead_id = $1', [leadId]);
+    expect(outcomes.rows).toEqual([{ status: 'nurture' }]);
+  });
+});
+
 describe('engagement and re-engagement', () => {
   it('records engagement from the intake tool and from the owner, and refuses it on a closed lead', async () => {
     const { leadId, ownerKey, view } = await postRoutedLead(h);
