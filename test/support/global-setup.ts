@@ -9,7 +9,7 @@ import { freePort } from '../../platform/ports';
 import { resolveTemporalCli } from '../../platform/temporal-cli';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server';
 import { publishTestServices, type TestServices } from './services';
-import { buildLeadBundle, SHARED_BUNDLE_ENV } from './temporal';
+import { buildLeadBundle, SHARED_BUNDLE_ENV } from './lead-bundle';
 
 type Stop = () => Promise<void>;
 // One list for every project's setup (integration, browser), stopped by the teardown.

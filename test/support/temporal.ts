@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { PayloadKey } from '../../platform/payload-codec';
 import { createLeadWorker, type LeadWorkerOptions } from '../../worker/create-worker';
 import { leadDataConverter } from '../../platform/data-converter';
-import { leadBundleOptions } from '../../worker/workflow-bundle';
+import { buildLeadBundle, SHARED_BUNDLE_ENV } from './lead-bundle';
 import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { testServices } from './services';
 
@@ -36,14 +36,6 @@ export async function connectTestEnv(payloadKeys: readonly PayloadKey[] = TEST_P
     namespace: 'default',
     client: { dataConverter: leadDataConverter(payloadKeys) },
   });
-}
-
-/** Where the integration setup leaves the one bundle every test file of the run shares. */
-export const SHARED_BUNDLE_ENV = 'LEADGATE_TEST_WORKFLOW_BUNDLE';
-
-/** Webpacks the lead workflows (a few seconds: the slow part of starting a worker). */
-export function buildLeadBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ ...leadBundleOptions(), logger: new DefaultLogger('WARN') });
 }
 
 /** The bundle the integration setup built for the whole run, else (unit and fault tests) one built now. */

@@ -3,6 +3,8 @@
  * exactly like the zod schemas the API uses. Generated payloads — plausible
  * ones near every limit, then hostile mutations of them — go through both.
  */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import fc from 'fast-check';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
@@ -286,6 +288,15 @@ describe('the comparison itself', () => {
     };
     const run = fc.check(fc.property(plausible('engagementEvent'), (p) => disagreement(EngagementEventSchema, lenient, p) === null), { numRuns: RUNS });
     expect(run.failed).toBe(true);
+  });
+
+  it("reads zod's messages in the test's own realm: the jest setups load no zod (jest copies their globals, zod's config among them, into every test)", () => {
+    const setups = ['test/support/global-setup.ts', 'test/browser/global-setup.ts'];
+    const script = `${setups.map((f) => `require('./${f}');`).join('')} console.log(Object.keys(require.cache).filter((k) => k.includes('/node_modules/zod/')).length)`;
+    const loaded = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: path.resolve(__dirname, '../../..'), encoding: 'utf8' });
+    expect(loaded.trim()).toBe('0');
+    // The message a test's plain object draws from zod, as the guards give it.
+    expect(EngagementEventSchema.safeParse({ type: 'replied', detail: {} }).error?.issues[0]?.message).toBe('Invalid input: expected string, received object');
   });
 });
 
