@@ -114,26 +114,30 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     router.post(`/v1/leads/:id/${LEAD_ACTIONS[def.action].path}`, requireActionRole(def.action), async (req, res) => {
       const { leadId, facts, payload, principal, refusal } = await check(req, def.action, () => jsonBody(req, def.schema));
       const updateId = actionUpdateId(leadId, def.action, principal, payload);
-      if (refusal) {
-        // The retry of the action that moved the lead on is answered as that action was, not refused.
-        const earlier = refusal.reason === 'wrong_stage' ? await earlierAnswer(deps, leadId, updateId) : null;
-        if (earlier) return answer(earlier);
-        return reject(def.action, refusal.reason, 'api', refusalProblem(refusal, facts));
-      }
+      if (refusal) return refuse(refusal.reason, 'api', refusalProblem(refusal, facts));
       const command: RepCommand<unknown> = { actor: actorOf(principal), payload };
       let summary: LeadSummary | 'recording';
       try {
         summary = await applyUpdate(deps, leadId, def.update, command, updateId);
       } catch (error) {
-        // Not found: the workflow closed between the read and the Update, which is a refusal for its stage.
-        const refused = updateRejection(error) ?? (isWorkflowNotFound(error) ? { reason: 'wrong_stage' as const, problem: closed(facts) } : null);
-        if (!refused) throw unavailable(error) ?? error;
-        // Unless this very action moved the lead on in the run before (Temporal may hand an Update completed as a run continued-as-new to the next run, temporalio/temporal#6375).
-        const earlier = refused.reason === 'wrong_stage' ? await earlierAnswer(deps, leadId, updateId) : null;
-        if (earlier) return answer(earlier);
-        return reject(def.action, refused.reason, 'workflow', refused.problem);
+        const rejection = updateRejection(error);
+        if (rejection) return refuse(rejection.reason, 'workflow', rejection.problem);
+        // The workflow closed between the read and the Update: a refusal for its stage.
+        if (isWorkflowNotFound(error)) return refuse('wrong_stage', 'workflow', closed(facts));
+        throw unavailable(error) ?? error;
       }
       await answer(summary);
+
+      /**
+       * A refusal for the lead's stage may be the retry of the very action that moved
+       * it on (its first answer was lost, or Temporal handed an Update completed at a
+       * hand-over to the next run, temporalio/temporal#6375): answered as that action was.
+       */
+      async function refuse(reason: RejectionReason, decidedBy: 'api' | 'workflow', problem: HttpProblem): Promise<void> {
+        const earlier = reason === 'wrong_stage' ? await earlierAnswer(deps, leadId, updateId) : null;
+        if (earlier) return answer(earlier);
+        reject(def.action, reason, decidedBy, problem);
+      }
 
       async function answer(result: LeadSummary | 'recording'): Promise<void> {
         if (result === 'recording') {
