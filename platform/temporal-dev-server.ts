@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { leadSearchAttributes } from '../workflows/search-attributes';
 import type { TemporalCli } from './temporal-cli';
 import { stopChild, waitForTemporal } from './temporal-process';
@@ -48,17 +49,26 @@ export function devServerArgs(options: DevServerOptions): string[] {
   args.push('--namespace', options.namespace, '--log-level', 'warn');
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
   if (options.dbFile) args.push('--db-filename', options.dbFile);
-  if (options.fastSqlite) args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off');
-  args.push(...searchAttributeArgs());
+  args.push(...searchAttributeArgs(), ...tuningArgs(options));
+  return args;
+}
+
+/** Storage pragmas and dynamic config: the same for a server we start and one the SDK downloads. */
+function tuningArgs(options: DevServerOptions): string[] {
+  const args = options.fastSqlite ? ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off'] : [];
   for (const value of [...dynamicConfig, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
   return args;
 }
 
-/** Starts `temporal server start-dev` ourselves and waits until its namespace answers. */
+/** Starts a dev server, from the CLI binary or, without one, the SDK's download, and waits until its namespace answers. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<RunningDevServer> {
   if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  return options.cli.kind === 'binary' ? startFromBinary(options.cli.path, options) : startFromSdkDownload(options);
+}
+
+async function startFromBinary(binary: string, options: DevServerOptions): Promise<RunningDevServer> {
   const log = options.log ?? (() => undefined);
-  const child = spawn(options.cli.path, devServerArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, devServerArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
   let exitDescription: string | undefined;
   child.once('exit', (code, signal) => (exitDescription = `code ${code ?? signal}`));
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
@@ -73,3 +83,19 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   return { address, stop: () => stopChild(child, 10_000) };
 }
 
+/** Last resort for machines with internet and neither the CLI nor Go: the SDK downloads and runs the same server. */
+async function startFromSdkDownload(options: DevServerOptions): Promise<RunningDevServer> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: options.ip ?? '127.0.0.1',
+      port: options.port,
+      namespace: options.namespace,
+      ui: Boolean(options.uiPort),
+      uiPort: options.uiPort,
+      dbFilename: options.dbFile,
+      searchAttributes: leadSearchAttributes,
+      extraArgs: tuningArgs(options),
+    },
+  });
+  return { address: env.address, stop: () => env.teardown() };
+}

@@ -20,7 +20,7 @@ import { inboundLead } from '../support/intake';
 import { asRep, closeHarness, createHarness, routedLead, waitForStage, withWorker, type Harness } from '../support/lead-harness';
 import { fastRuleset } from '../support/rulesets';
 import { projectRoot } from '../../platform/project-root';
-import { resolveTemporalCli } from '../../platform/temporal-cli';
+import { resolveTemporalCliBinary } from '../../platform/temporal-cli';
 import { testServices } from '../support/services';
 
 const execFileAsync = promisify(execFile);
@@ -47,7 +47,7 @@ async function save(h: Harness, name: string, leadId: string): Promise<void> {
 
 /** The CLI writes the canonical history JSON that `Worker.runReplayHistory` reads back. */
 async function exportHistory(workflowId: string, runId: string): Promise<string> {
-  const cli = await resolveTemporalCli();
+  const cli = await resolveTemporalCliBinary('Recording histories');
   const { stdout } = await execFileAsync(
     cli.path,
     ['workflow', 'show', '--address', testServices().temporalAddress, '--workflow-id', workflowId, '--run-id', runId, '--output', 'json'],

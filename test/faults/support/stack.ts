@@ -24,7 +24,7 @@ import { saveRuleset } from '../../../db/rulesets';
 import type { Ruleset, Team } from '../../../domain';
 import { freePort } from '../../../platform/ports';
 import { projectRoot } from '../../../platform/project-root';
-import { resolveTemporalCli } from '../../../platform/temporal-cli';
+import { resolveTemporalCliBinary } from '../../../platform/temporal-cli';
 import { devServerArgs } from '../../../platform/temporal-dev-server';
 import { waitForTemporal } from '../../../platform/temporal-process';
 import { leadBundleOptions } from '../../../worker/workflow-bundle';
@@ -132,7 +132,7 @@ export class FaultStack {
   // ---- Temporal -------------------------------------------------------------------
 
   async startTemporal(): Promise<void> {
-    const cli = await resolveTemporalCli();
+    const cli = await resolveTemporalCliBinary('The fault tests');
     const args = devServerArgs({ cli, port: this.ports.temporal, namespace: NAMESPACE, dbFile: path.join(this.dir, 'temporal.db'), fastSqlite: true });
     this.temporalServer = new ManagedChild({ name: 'temporal', command: cli.path, args, logFile: path.join(this.dir, 'temporal.log') });
     const server = this.temporalServer;

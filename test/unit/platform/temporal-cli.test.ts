@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { devServerArgs } from '../../../platform/temporal-dev-server';
-import { resolveTemporalCli } from '../../../platform/temporal-cli';
+import { resolveTemporalCli, resolveTemporalCliBinary } from '../../../platform/temporal-cli';
 
 function executable(dir: string, name: string): string {
   mkdirSync(dir, { recursive: true });
@@ -27,12 +27,19 @@ describe('finding the Temporal CLI', () => {
     ['then `temporal` on PATH', { PATH: path.dirname(onPath), LEADGATE_TOOLS_DIR: toolsDir }, onPath, 'PATH'],
     ['then the project build', { PATH: '/nonexistent', LEADGATE_TOOLS_DIR: toolsDir }, local, 'project build'],
   ])('%s', async (_name, env, expectedPath, expectedSource) => {
-    await expect(resolveTemporalCli({ env, log: silent })).resolves.toEqual({ path: expectedPath, source: expectedSource });
+    await expect(resolveTemporalCli({ env, log: silent })).resolves.toEqual({ kind: 'binary', path: expectedPath, source: expectedSource });
   });
 
-  it('refuses, saying what to install, when there is no binary and no Go', async () => {
-    await expect(resolveTemporalCli({ env: { PATH: '/nonexistent', LEADGATE_TOOLS_DIR: emptyTools }, log: silent })).rejects.toThrow(
-      /install Go .*or install the Temporal CLI, or set TEMPORAL_CLI_PATH/,
+  it('falls back to the SDK download, saying what to install to avoid it, when there is no binary and no Go', async () => {
+    const lines: string[] = [];
+    const cli = await resolveTemporalCli({ env: { PATH: '/nonexistent', LEADGATE_TOOLS_DIR: emptyTools }, log: (l) => lines.push(l) });
+    expect(cli).toEqual({ kind: 'sdk-download' });
+    expect(lines.join('\n')).toMatch(/needs internet.*install Go .*or install the Temporal CLI, or set TEMPORAL_CLI_PATH/);
+  });
+
+  it('refuses the SDK download where the binary itself is needed, saying what to install', async () => {
+    await expect(resolveTemporalCliBinary('Recording histories', { env: { PATH: '/nonexistent', LEADGATE_TOOLS_DIR: emptyTools }, log: silent })).rejects.toThrow(
+      /Recording histories needs the Temporal CLI binary: install Go 1\.22\+/,
     );
   });
 
@@ -44,7 +51,8 @@ describe('finding the Temporal CLI', () => {
 });
 
 describe('dev server command line', () => {
-  const args = devServerArgs({ cli: { path: '/usr/local/bin/temporal', source: 'PATH' }, port: 7999, namespace: 'default', dbFile: '/tmp/t.db', fastSqlite: true });
+  const cli = { kind: 'binary', path: '/usr/local/bin/temporal', source: 'PATH' } as const;
+  const args = devServerArgs({ cli, port: 7999, namespace: 'default', dbFile: '/tmp/t.db', fastSqlite: true });
   const pairs = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
 
   it('registers every LeadGate search attribute with its type', () => {
@@ -66,7 +74,7 @@ describe('dev server command line', () => {
   });
 
   it('appends extra dynamic config after the defaults', () => {
-    const extra = devServerArgs({ cli: { path: '/usr/local/bin/temporal', source: 'PATH' }, port: 7999, namespace: 'default', dynamicConfig: ['history.transferProcessorMaxPollRPS=10000'] });
+    const extra = devServerArgs({ cli, port: 7999, namespace: 'default', dynamicConfig: ['history.transferProcessorMaxPollRPS=10000'] });
     const values = extra.flatMap((a, i) => (a === '--dynamic-config-value' ? [extra[i + 1]] : []));
     expect(values.at(-1)).toBe('history.transferProcessorMaxPollRPS=10000');
     expect(values).toContain('frontend.enableUpdateWorkflowExecution=true');
