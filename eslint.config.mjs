@@ -19,7 +19,7 @@ const bannedInDeterministicCode = [
 // What the workflow bundle evaluates for every lead it creates or replays: domain/core.ts and each module it
 // reaches at runtime (test/unit/domain/core.test.ts checks this list against the real import graph).
 export const workflowBundleDomain = [
-  'domain/core.ts', 'domain/actions.ts', 'domain/compiled.ts', 'domain/duration.ts', 'domain/engagement.ts', 'domain/evaluate.ts', 'domain/fit.ts',
+  'domain/core.ts', 'domain/actions.ts', 'domain/assignment.ts', 'domain/compiled.ts', 'domain/duration.ts', 'domain/engagement.ts', 'domain/evaluate.ts', 'domain/fit.ts',
   'domain/guard-kit.ts', 'domain/guards.ts', 'domain/handoff.ts', 'domain/messages.ts', 'domain/notes.ts', 'domain/nurture.ts',
   'domain/outcome.ts', 'domain/route.ts', 'domain/score.ts', 'domain/text-shapes.ts', 'domain/vocabulary.ts',
 ];

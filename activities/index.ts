@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure, log, metricMeter } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { RulesetError } from '../domain';
+import { assignRouting, RulesetError, type Assignment, type Team } from '../domain';
 import { insertLead, insertOutcome, updateLead, type RecordLeadInput, type RecordOutcomeInput, type RecordStageInput } from '../db/leads';
 import { enqueueNotification, type NotifyInput } from '../db/outbox';
 import { assignRep, type AssignRepInput } from '../db/reps';
@@ -74,6 +74,23 @@ async function captureLead(pool: Pool, pinned: string | undefined, input: Captur
   return loaded;
 }
 
+export interface RecordRoutingInput {
+  team: Team;
+  /** The routing step with no owner yet: the rep picked here is filled in before it is written. */
+  step: RecordStageInput;
+}
+
+/**
+ * Routing's one write: picks the rep (round robin; a retry gets the same rep
+ * back) and records the step with that rep filled in, its message addressed to
+ * them; the workflow fills its own state in from the answer the same way.
+ */
+async function recordRouting(pool: Pool, { team, step }: RecordRoutingInput): Promise<Assignment> {
+  const assignment = await assignRep(pool, { leadId: step.leadId, cycle: step.view.cycle, team });
+  await updateLead(pool, assignRouting(step, assignment));
+  return assignment;
+}
+
 export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
   return {
     loadRuleset: (input: LoadRulesetInput = {}) => loadRuleset(pool, pinnedRulesetVersion, input),
@@ -81,6 +98,7 @@ export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
     recordLead: (input: RecordLeadInput) => insertLead(pool, input),
     recordStage: (input: RecordStageInput) => updateLead(pool, input),
     assignRep: (input: AssignRepInput) => assignRep(pool, input),
+    recordRouting: (input: RecordRoutingInput) => recordRouting(pool, input),
     notify: (input: NotifyInput) => enqueueNotification(pool, input),
     recordOutcome: (input: RecordOutcomeInput) => insertOutcome(pool, input),
   };

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { Reason, Team } from '../domain';
+import type { Assignment, Reason, Team } from '../domain';
 
 export interface Rep {
   repId: string;
@@ -52,11 +52,6 @@ export interface AssignRepInput {
   team: Team;
 }
 
-export interface Assignment {
-  repId: string | null;
-  teamLeadId: string | null;
-  reasons: Reason[];
-}
 
 interface Candidate {
   rep_id: string;

@@ -7,6 +7,7 @@
  * this line; the API and tests keep using the full `domain/index.ts`.
  */
 export * from './actions';
+export * from './assignment';
 export { sharedRuleset } from './compiled';
 export * from './duration';
 export * from './engagement';

@@ -12,4 +12,5 @@ export * from './handoff';
 export * from './simulate';
 export * from './engagement';
 export * from './actions';
+export * from './assignment';
 export * from './reopen';

@@ -22,6 +22,9 @@ import type { createActivities } from '../activities';
 import {
   actionRefusal,
   addEngagement,
+  assignedEvents,
+  assignRouting,
+  UNASSIGNED,
   sharedRuleset,
   parseCommercial,
   parseDiscovery,
@@ -39,6 +42,7 @@ import {
   routeLead,
   scoreLead,
   type ActionRefusal,
+  type Assignment,
   type CommercialFindings,
   type Discovery,
   type GuardResult,
@@ -48,6 +52,7 @@ import {
   type Outcome,
   type OutcomeInput,
   type Reason,
+  type Route,
   type ScopeFindings,
   type Stage,
 } from '../domain/core';
@@ -129,12 +134,16 @@ interface Behaviour {
   oneWritePerStep: boolean;
   /** Capture loads the ruleset in the lead's first write: one local activity, not two (leadQualificationWorkflowV3 on). */
   captureInOneWrite: boolean;
+  /** Routing picks the rep inside the step's write: one local activity, not two (leadQualificationWorkflowV4 on). */
+  routeInOneWrite: boolean;
 }
 
 /** Everything the patches above introduced: how leads started on leadQualificationWorkflowV2 run. */
-const V2_BEHAVIOUR: Behaviour = { localWrites: true, serialWriter: true, oneWritePerStep: true, captureInOneWrite: false };
-/** How every lead started on leadQualificationWorkflowV3 runs. */
-const CURRENT_BEHAVIOUR: Behaviour = { ...V2_BEHAVIOUR, captureInOneWrite: true };
+const V2_BEHAVIOUR: Behaviour = { localWrites: true, serialWriter: true, oneWritePerStep: true, captureInOneWrite: false, routeInOneWrite: false };
+/** How leads started on leadQualificationWorkflowV3 run. */
+const V3_BEHAVIOUR: Behaviour = { ...V2_BEHAVIOUR, captureInOneWrite: true };
+/** How every lead started on leadQualificationWorkflowV4 runs. */
+const CURRENT_BEHAVIOUR: Behaviour = { ...V3_BEHAVIOUR, routeInOneWrite: true };
 
 /**
  * Leads started before leadQualificationWorkflowV2, and their continued runs:
@@ -148,6 +157,7 @@ export async function leadQualificationWorkflow(input: LeadWorkflowInput, carrie
     serialWriter: patched(SERIAL_WRITER_PATCH),
     oneWritePerStep: patched(ONE_WRITE_PER_STEP_PATCH),
     captureInOneWrite: false,
+    routeInOneWrite: false,
   };
   return new LeadRun(input, carried, behaviour).run();
 }
@@ -163,12 +173,22 @@ export async function leadQualificationWorkflowV2(input: LeadWorkflowInput, carr
 }
 
 /**
- * Every lead started from now on: V2, with capture's ruleset load and first write
- * in one local activity (one activation and one marker fewer per capture; the
- * local activities of one task bill as one action either way). A change to how
- * these runs behave needs `patched()` here, or a new type.
+ * Leads started between leadQualificationWorkflowV2 and leadQualificationWorkflowV4:
+ * V2, with capture's ruleset load and first write in one local activity (one
+ * activation and one marker fewer per capture; the local activities of one
+ * task bill as one action either way).
  */
 export async function leadQualificationWorkflowV3(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
+  return new LeadRun(input, carried, V3_BEHAVIOUR).run();
+}
+
+/**
+ * Every lead started from now on: V3, with routing's rep assignment and its
+ * write in one local activity (one activation and one marker fewer each time a
+ * lead is routed: at capture, at every nurture wake-up and reopening). A change
+ * to how these runs behave needs `patched()` here, or a new type.
+ */
+export async function leadQualificationWorkflowV4(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
   return new LeadRun(input, carried, CURRENT_BEHAVIOUR).run();
 }
 
@@ -183,6 +203,8 @@ class LeadRun {
   private readonly oneWritePerStep: boolean;
   /** Runs of leadQualificationWorkflowV3 on. */
   private readonly captureInOneWrite: boolean;
+  /** Runs of leadQualificationWorkflowV4 on. */
+  private readonly routeInOneWrite: boolean;
   /** The signal writer found the history long: the main loop hands over to a new run. */
   private handOverRequested = false;
   /** Signals changed what scores are made of; the next write or decision rescores once, not once per signal. */
@@ -202,6 +224,7 @@ class LeadRun {
     this.serialWriter = behaviour.serialWriter;
     this.oneWritePerStep = behaviour.oneWritePerStep;
     this.captureInOneWrite = behaviour.captureInOneWrite;
+    this.routeInOneWrite = behaviour.routeInOneWrite;
     this.lock = this.serialWriter ? new FifoLock() : new ConditionLock();
     this.registerHandlers();
   }
@@ -282,10 +305,22 @@ class LeadRun {
   }
 
   private async route(): Promise<void> {
-    const { ruleset } = this.ruleset();
-    const route = routeLead(this.s.intake, ruleset, new Date());
-    const { leadId, cycle } = this.s.view;
-    const assignment = await this.db.assignRep({ leadId, cycle, team: route.team });
+    const route = routeLead(this.s.intake, this.ruleset().ruleset, new Date());
+    if (!this.routeInOneWrite) {
+      const { leadId, cycle } = this.s.view;
+      const assignment = await this.db.assignRep({ leadId, cycle, team: route.team });
+      this.enterRouted(route, assignment);
+      await this.persistWith(this.routingNotice(route, assignment));
+      return;
+    }
+    // The step goes out with no owner; its write picks the rep and fills it in, and so does this run from the answer.
+    this.enterRouted(route, UNASSIGNED);
+    const step = { ...this.changes(), notify: this.routingNotice(route, UNASSIGNED) };
+    this.assign(await this.db.recordRouting({ team: route.team, step }));
+    this.syncSearchAttributes();
+  }
+
+  private enterRouted(route: Route, assignment: Assignment): void {
     this.s.view.route = { ...route, reasons: [...route.reasons, ...assignment.reasons] };
     this.s.view.owner = assignment.repId;
     this.s.view.sla = { dueAt: route.slaDueAt, reminderSentAt: null, escalatedAt: null, breached: false };
@@ -293,7 +328,19 @@ class LeadRun {
     this.s.responseWindowStartedAt = nowIso();
     this.event('routed', { team: route.team, urgency: route.urgency, escalated: route.escalated, owner: assignment.repId }, route.reasons);
     this.enter('awaiting_discovery');
-    await this.persistWith({
+  }
+
+  /** The rep the routing write picked, filled in as the write filled it in (and into events still waiting for a write). */
+  private assign(assignment: Assignment): void {
+    const { view, events } = assignRouting({ view: this.s.view, events: this.s.view.events }, assignment);
+    this.s.view = { ...view, events };
+    this.s.pendingEvents = assignedEvents(this.s.pendingEvents, assignment);
+    this.s.teamLeadId = assignment.teamLeadId;
+  }
+
+  private routingNotice(route: Route, assignment: Assignment): Notice {
+    const { leadId, cycle, companyName } = this.s.view;
+    return {
       leadId,
       cycle,
       kind: route.escalated ? 'urgent_lead_assigned' : 'lead_assigned',
@@ -301,8 +348,8 @@ class LeadRun {
       recipientTeam: route.team,
       // An urgent lead goes to the team lead at once as well as to its owner.
       ccRepId: route.escalated ? assignment.teamLeadId : null,
-      payload: { companyName: this.s.view.companyName, slaDueAt: route.slaDueAt, urgency: route.urgency },
-    });
+      payload: { companyName, slaDueAt: route.slaDueAt, urgency: route.urgency },
+    };
   }
 
   /** Waits for the owner's findings while reminding, escalating and closing on silence. */
@@ -749,7 +796,7 @@ class LeadRun {
     // Everything carries over, unwritten events and a pending wake-up included: the next run writes and honours them.
     // The next run is of this run's type, so a lead keeps the behaviour it was started with.
     const carried: CarriedState = { ...this.s };
-    return continueAsNew<typeof leadQualificationWorkflowV3>(this.input, carried);
+    return continueAsNew<typeof leadQualificationWorkflowV4>(this.input, carried);
   }
 }
 

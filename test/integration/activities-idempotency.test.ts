@@ -129,6 +129,46 @@ it('assignRep records a cycle unassigned when the team has no active rep, and le
   expect(await count('SELECT count(*)::int AS n FROM team_cursors WHERE team = $1', [team])).toBe(0);
 });
 
+it("recordRouting picks the rep and writes the step with that rep filled in, in one call; a retry gets the same rep and writes nothing new", async () => {
+  const team = `team-${randomUUID()}` as Team;
+  const [rep, lead] = [`rt-rep-${randomUUID()}`, `rt-lead-${randomUUID()}`];
+  await upsertRep(pool, { repId: rep, name: 'Rep', email: null, team, capacity: 10, isTeamLead: false });
+  await upsertRep(pool, { repId: lead, name: 'Lead', email: null, team, capacity: 10, isTeamLead: true });
+  const leadId = `lead_${randomUUID()}`;
+  await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId), events: [], lastEventSeq: -1 });
+  const now = new Date().toISOString();
+  const route = { team, urgency: 'urgent' as const, escalated: true, slaDueAt: now, reminderAt: now, reasons: [{ code: 'active_incident', rule: 'routing.urgent' }] };
+  const routed = { ...event(1, 'routed'), stage: 'awaiting_discovery' as const, data: { team, escalated: true, owner: null } };
+  const step = {
+    leadId,
+    view: view(leadId, { stage: 'awaiting_discovery', route, owner: null }),
+    events: [routed, { ...event(2, 'stage_changed'), data: { owner: 'not this one' } }],
+    lastEventSeq: 2,
+    notify: { leadId, cycle: 0, kind: 'urgent_lead_assigned', recipientRepId: null, recipientTeam: team, ccRepId: null, payload: {} },
+  };
+
+  const reasonsWritten = async () => (await pool.query('SELECT view FROM leads WHERE lead_id = $1', [leadId])).rows[0].view.route.reasons;
+  const assignment = await activities.recordRouting({ team, step });
+  expect(assignment).toMatchObject({ repId: rep, teamLeadId: lead, reasons: [{ code: 'assigned_round_robin' }] });
+  expect(await reasonsWritten()).toEqual([...route.reasons, ...assignment.reasons]);
+  // The workflow keeps the answer of the attempt that succeeded, and the write it made says the same.
+  const retried = await activities.recordRouting({ team, step });
+  expect(retried).toMatchObject({ repId: rep, teamLeadId: lead, reasons: [{ code: 'assignment_reused' }] });
+  expect(await reasonsWritten()).toEqual([...route.reasons, ...retried.reasons]);
+
+  const row = await pool.query('SELECT stage, owner_rep_id FROM leads WHERE lead_id = $1', [leadId]);
+  expect(row.rows[0]).toEqual({ stage: 'awaiting_discovery', owner_rep_id: rep });
+  const events = await pool.query('SELECT type, data FROM lead_events WHERE lead_id = $1 ORDER BY id', [leadId]);
+  expect(events.rows).toEqual([
+    { type: 'routed', data: { team, escalated: true, owner: rep } },
+    { type: 'stage_changed', data: { owner: 'not this one' } },
+  ]);
+  // The urgent lead's message goes to its new owner and, copied, to the team lead: once each, retry or not.
+  const messages = await pool.query('SELECT recipient_rep_id FROM notification_outbox WHERE lead_id = $1 ORDER BY message_key', [leadId]);
+  expect(messages.rows.map((r) => r.recipient_rep_id).sort()).toEqual([lead, rep].sort());
+  expect(await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1', [leadId])).toBe(1);
+});
+
 it('notify queues one message per key, plus one copy for a cc recipient', async () => {
   const leadId = `lead_${randomUUID()}`;
   const input = { leadId, cycle: 0, kind: 'urgent_lead_assigned', recipientRepId: 'ir-a', recipientTeam: 'incident_response', ccRepId: 'ir-lead', payload: {} };

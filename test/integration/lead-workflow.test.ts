@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { leadHandle, newSubmission, submitLead } from '../../api/lead-client';
 import { leadIdFor } from '../../domain';
 import { WORKFLOW_STACK_FRAMES } from '../../workflows/sandbox';
-import { LeadOutcome, LeadStage, LeadTeam } from '../../workflows/search-attributes';
+import { LeadOutcome, LeadOwner, LeadStage, LeadTeam } from '../../workflows/search-attributes';
 import {
   getLeadStateQuery,
   submitInboundSignal,
@@ -111,10 +111,12 @@ it('returns the same lead for a duplicate submission and never forks a second wo
   });
 });
 
+// Local activities to routed, as when each type's leads started: ruleset, capture write, assignment, routed write (V3 captures in one write).
 it.each([
-  { olderType: 'leadQualificationWorkflow', patchMarkers: 3 },
-  { olderType: 'leadQualificationWorkflowV2', patchMarkers: 0 },
-])('keeps a lead started as $olderType on it: the API reaches it, it qualifies, and its history stays its own', async ({ olderType, patchMarkers }) => {
+  { olderType: 'leadQualificationWorkflow', patchMarkers: 3, toRouted: 4 },
+  { olderType: 'leadQualificationWorkflowV2', patchMarkers: 0, toRouted: 4 },
+  { olderType: 'leadQualificationWorkflowV3', patchMarkers: 0, toRouted: 3 },
+])('keeps a lead started as $olderType on it: the API reaches it, it qualifies, and its history stays its own', async ({ olderType, patchMarkers, toRouted }) => {
   await withWorker(h, 'older-type', async ({ taskQueue }) => {
     const intake = inboundLead();
     const leadId = leadIdFor(intake.contact.email, intake.domain);
@@ -129,6 +131,9 @@ it.each([
       typedSearchAttributes: [{ key: LeadStage, value: 'captured' }],
     });
     await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.owner !== null);
+    const toRoutedMarkers = await markerNames(leadId);
+    expect(toRoutedMarkers.filter((m) => m === 'core_patch')).toHaveLength(patchMarkers);
+    expect(toRoutedMarkers.filter((m) => m === 'core_local_activity')).toHaveLength(toRouted);
 
     const again = await submitLead(h.env.client, taskQueue, intake);
     expect(again).toEqual({ leadId, reachedWorkflow: true });
@@ -139,25 +144,30 @@ it.each([
     const runs = [];
     for await (const run of h.env.client.workflow.list({ query: `WorkflowId = '${leadId}'` })) runs.push(run.type);
     expect(runs).toEqual([olderType]);
-    const markers = await markerNames(leadId);
-    expect(markers.filter((m) => m === 'core_patch')).toHaveLength(patchMarkers);
-    // Capture loads the ruleset and writes the lead in two local activities, as it did when these leads started: four to routed.
-    expect(markers.filter((m) => m === 'core_local_activity').length).toBeGreaterThanOrEqual(4);
+    expect((await markerNames(leadId)).filter((m) => m === 'core_patch')).toHaveLength(patchMarkers);
   });
 });
 
-it('starts new leads as leadQualificationWorkflowV3: no patch marker, and capture to routed in three local activities (capture, assignment, routed write)', async () => {
-  await withWorker(h, 'v3-type', async ({ taskQueue }) => {
+it('starts new leads as leadQualificationWorkflowV4: no patch marker, and capture to routed in two local activities (capture, routing with its assignment)', async () => {
+  await withWorker(h, 'v4-type', async ({ taskQueue }) => {
     const { leadId, view } = await routedLead(h, taskQueue);
     const description = await leadHandle(h.env.client, leadId).describe();
-    expect(description.type).toBe('leadQualificationWorkflowV3');
+    expect(description.type).toBe('leadQualificationWorkflowV4');
     // The query answered once the routing task completed: its markers are in the history.
     const markers = await markerNames(leadId);
     expect(markers.filter((m) => m === 'core_patch')).toEqual([]);
-    expect(markers.filter((m) => m === 'core_local_activity')).toHaveLength(3);
+    expect(markers.filter((m) => m === 'core_local_activity')).toHaveLength(2);
+    // The lead and the read model name the same owner, on the lead, its routed event, its message and its search attribute.
+    const row = await h.pool.query<{ owner_rep_id: string; ruleset_version: string }>('SELECT owner_rep_id, ruleset_version FROM leads WHERE lead_id = $1', [leadId]);
+    expect(row.rows[0]?.owner_rep_id).toBe(view.owner);
+    expect(description.typedSearchAttributes.get(LeadOwner)).toBe(view.owner);
+    expect(view.events.find((e) => e.type === 'routed')?.data).toMatchObject({ owner: view.owner });
+    const written = await h.pool.query<{ data: { owner: string } }>("SELECT data FROM lead_events WHERE lead_id = $1 AND type = 'routed'", [leadId]);
+    expect(written.rows.map((r) => r.data.owner)).toEqual([view.owner]);
+    const message = await h.pool.query<{ recipient_rep_id: string }>("SELECT recipient_rep_id FROM notification_outbox WHERE lead_id = $1 AND kind LIKE '%lead_assigned'", [leadId]);
+    expect(message.rows.map((r) => r.recipient_rep_id)).toEqual([view.owner]);
     // The capture write recorded the lead under the ruleset it loaded, the one the lead was routed by.
     expect(view.rulesetVersion).toEqual(expect.any(String));
-    const row = await h.pool.query<{ ruleset_version: string }>('SELECT ruleset_version FROM leads WHERE lead_id = $1', [leadId]);
     expect(row.rows[0]?.ruleset_version).toBe(view.rulesetVersion);
   });
 });

@@ -35,10 +35,10 @@ const paths = [
 /** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
 const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
 
-it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6)', () => {
+it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6), the V4 type routing in one write (v7)', () => {
   const expected = [
-    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`, `v6.${p}.json`]),
-    ...v3Paths.flatMap((p) => [`v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`, `v6.${p}.json`]),
+    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`, `v6.${p}.json`, `v7.${p}.json`]),
+    ...v3Paths.flatMap((p) => [`v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`, `v6.${p}.json`, `v7.${p}.json`]),
   ];
   expect(files).toEqual(expect.arrayContaining(expected));
 });
@@ -101,10 +101,10 @@ const workflowType = (history: HistoryJson) =>
   (history.events[0]!.workflowExecutionStartedEventAttributes as { workflowType: { name: string } }).workflowType.name;
 
 /** The workflow type each recorded version's leads were started as (unlisted versions: the original type, patch markers and all). */
-const TYPE_OF_VERSION: Record<string, string> = { 'v5.': 'leadQualificationWorkflowV2', 'v6.': 'leadQualificationWorkflowV3' };
+const TYPE_OF_VERSION: Record<string, string> = { 'v5.': 'leadQualificationWorkflowV2', 'v6.': 'leadQualificationWorkflowV3', 'v7.': 'leadQualificationWorkflowV4' };
 const typeOfFile = (file: string) => TYPE_OF_VERSION[file.slice(0, 3)] ?? 'leadQualificationWorkflow';
 
-it('records each version as its workflow type: V2 (v5) and V3 (v6) with no patch marker, older ones as leadQualificationWorkflow', () => {
+it('records each version as its workflow type: V2 (v5), V3 (v6) and V4 (v7) with no patch marker, older ones as leadQualificationWorkflow', () => {
   for (const file of files) {
     const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
     const type = typeOfFile(file);
@@ -127,6 +127,8 @@ it.each([
   { file: 'v5.qualified-in-one-call.json', captureWrite: 1 },
   // V3 loads the ruleset in the lead's first write: the first local activity.
   { file: 'v6.qualified-in-one-call.json', captureWrite: 0 },
+  // V4 as V3 at capture; its second local activity is routing's one write.
+  { file: 'v7.qualified-in-one-call.json', captureWrite: 0 },
 ])('fails $file without its capture write (negative control: markers no longer stand between versions)', async ({ file, captureWrite }) => {
   const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
   const writes = localActivities(history);
@@ -134,6 +136,17 @@ it.each([
   await expect(replay(withoutEvents(history, new Set()), 'rewritten')).resolves.toBeUndefined();
   await expect(replay(withoutEvents(history, new Set([writes[captureWrite]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
 });
+
+it.each(['v7.qualified-in-one-call.json', 'v7.nurture-cycle-then-disqualified.run2.json'])(
+  'fails %s without its routing write (negative control: routing is one local activity, assignment and write together)',
+  async (file) => {
+    const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
+    const writes = localActivities(history);
+    // Capture (or a new cycle's ruleset load), then routing: nothing else is local on the way to a rep.
+    expect(writes).toHaveLength(2);
+    await expect(replay(withoutEvents(history, new Set([writes[1]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
+  },
+);
 
 it('fails a V2 history replayed as the older type, which asks markers the history does not have (negative control)', async () => {
   const history = JSON.parse(readFileSync(path.join(historiesDir, 'v5.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
@@ -143,13 +156,22 @@ it('fails a V2 history replayed as the older type, which asks markers the histor
 /**
  * V2 schedules two local activities at capture where V3 recorded one. Replaying
  * this history, the SDK (1.24) matches each local activity to a marker by
- * sequence number and does not compare activity types, so V2 is handed V3's
- * results in turn until one does not fit: the assignment comes back empty and
- * the workflow task fails, a ReplayError rather than a determinism error. A
- * change of local activities whose results kept their shape would replay
- * silently, which is why V3 is a type of its own and not an edit of V2.
+ * sequence number and here does not compare activity types (it does below, for
+ * V4 as V3: which path checks depends on how the marker is reached), so V2 is
+ * handed V3's results in turn until one does not fit: the assignment comes back
+ * empty and the workflow task fails, a ReplayError rather than a determinism
+ * error. A change of local activities whose results kept their shape could
+ * replay silently, which is why V3 is a type of its own and not an edit of V2.
  */
 it('fails a V3 history replayed as V2 (negative control)', async () => {
   const history = JSON.parse(readFileSync(path.join(historiesDir, 'v6.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
   await expect(replay(asType(history, 'leadQualificationWorkflowV2'), 'older type')).rejects.toThrow(ReplayError);
+});
+
+/** V3 assigns the rep in a local activity of its own where V4 recorded routing's one write: the SDK names the mismatch this time. */
+it('fails a V4 history replayed as V3 (negative control)', async () => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v7.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
+  await expect(replay(asType(history, 'leadQualificationWorkflowV3'), 'older type')).rejects.toThrow(
+    expect.objectContaining({ name: 'DeterminismViolationError', message: expect.stringContaining("recorded marker 'recordRouting' does not match") }),
+  );
 });
