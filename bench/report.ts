@@ -246,12 +246,16 @@ export function markdown(r: BenchReport): string {
   if (r.rep) {
     lines.push('', `## Rep round trip (ms, concurrency ${r.rep.concurrency})`, '', '| latency (ms) | n | p50 | p95 | p99 | max |', '| --- | --- | --- | --- | --- | --- |');
     lines.push(summaryRow('discovery submit → 200', r.rep.discoverySubmitMs));
+    if (r.rep.discoveryAmidPathsMs) lines.push(summaryRow('discovery submit → 200, amid other leads\' scope and commercial calls', r.rep.discoveryAmidPathsMs));
     lines.push(summaryRow('discovery → scope → commercial → qualified', r.rep.threeStepPathMs));
     lines.push(summaryRow('one discovery call carrying scope + commercial → qualified', r.rep.oneCallQualifyMs));
     lines.push(summaryRow('bare no-op Update, warm', r.rep.bareUpdateWarmMs));
     lines.push(summaryRow('discovery submit → 200, cold', r.rep.cold.discoverySubmitMs));
     lines.push(summaryRow('bare no-op Update, cold', r.rep.cold.bareUpdateMs));
-    lines.push('', `Warm: leads routed moments before and bare workflows parked moments before, in their workers' caches. Cold: ${r.rep.cold.method}.`);
+    lines.push(
+      '',
+      `Warm: leads routed moments before and bare workflows parked moments before, in their workers' caches; discovery submits and bare Updates are each timed with only their own kind in flight (before 2026-11-28 the warm discovery figure was the first step of the three-step paths, amid other leads' scope and commercial calls). Cold: ${r.rep.cold.method}.`,
+    );
   }
   if (r.replay || r.cache) {
     lines.push('', '## Per-workflow cost in the worker', '', '| figure | lead | bare | ratio |', '| --- | --- | --- | --- |');

@@ -13,8 +13,10 @@ import { intakeOne } from './throughput';
 
 export interface RepResult {
   concurrency: number;
-  /** Discovery on leads routed moments before, still in the worker's cache. */
+  /** Discovery on leads routed moments before, still in the worker's cache: only discovery calls in flight, as only bare Updates are for the bare figure. */
   discoverySubmitMs: Summary;
+  /** The discovery step of the three-step paths, in flight beside other leads' scope and commercial calls (and the decisions they close with); results before 2026-11-28 lack it. */
+  discoveryAmidPathsMs?: Summary;
   threeStepPathMs: Summary;
   oneCallQualifyMs: Summary;
   /** A no-op Update on bare parked workflows in the baseline worker's cache. */
@@ -88,6 +90,11 @@ export async function repScenario(ctx: Ctx): Promise<RepResult> {
   const bareWarm = await timeBareUpdates(ctx, warmBare.ids, repConcurrency);
   count(bareWarm.run);
 
+  const warmLeads = await takeLeads(ctx, repN, 'recent');
+  ctx.log(`rep: ${repN} discovery submits on cached leads at concurrency ${repConcurrency}, nothing else in flight`);
+  const warmDiscovery = await timeDiscovery(ctx, warmLeads, repConcurrency);
+  count(warmDiscovery.run);
+
   const threeStep = await takeLeads(ctx, repN, 'recent');
   const discovery: number[] = [];
   const path: number[] = [];
@@ -128,7 +135,8 @@ export async function repScenario(ctx: Ctx): Promise<RepResult> {
 
   const result: RepResult = {
     concurrency: repConcurrency,
-    discoverySubmitMs: summarize(discovery),
+    discoverySubmitMs: summarize(warmDiscovery.samples),
+    discoveryAmidPathsMs: summarize(discovery),
     threeStepPathMs: summarize(path),
     oneCallQualifyMs: summarize(single),
     bareUpdateWarmMs: summarize(bareWarm.samples),
@@ -141,7 +149,7 @@ export async function repScenario(ctx: Ctx): Promise<RepResult> {
     firstErrors: errors.slice(0, 5),
   };
   ctx.log(
-    `  warm: discovery p95 ${result.discoverySubmitMs.p95} ms vs bare Update p95 ${result.bareUpdateWarmMs.p95} ms; cold: discovery p95 ${result.cold.discoverySubmitMs.p95} ms vs bare Update p95 ${result.cold.bareUpdateMs.p95} ms; three-step p95 ${result.threeStepPathMs.p95} ms, one-call p95 ${result.oneCallQualifyMs.p95} ms (errors ${result.errors})`,
+    `  warm: discovery p95 ${result.discoverySubmitMs.p95} ms vs bare Update p95 ${result.bareUpdateWarmMs.p95} ms; cold: discovery p95 ${result.cold.discoverySubmitMs.p95} ms vs bare Update p95 ${result.cold.bareUpdateMs.p95} ms; discovery amid paths p95 ${result.discoveryAmidPathsMs?.p95} ms, three-step p95 ${result.threeStepPathMs.p95} ms, one-call p95 ${result.oneCallQualifyMs.p95} ms (errors ${result.errors})`,
   );
   return result;
 }
