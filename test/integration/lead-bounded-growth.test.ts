@@ -14,10 +14,9 @@ import { asRep, closeHarness, createHarness, routedLead, withWorker, type Harnes
  * The flood comes in bursts of 100 sent at once, each written before the next
  * is sent. Temporal refuses a hand-over to a new run while signals keep
  * arriving during the task that asks for it (temporalio/temporal#1289), so a
- * stream with no gap at all grows one run until it pauses; and signals that
- * land during the very task that hands over reach a run whose carried state is
- * already sealed and are not written (a known defect, open for planning). The
- * API's per-lead engagement limit keeps real traffic far below both.
+ * stream with no gap at all grows one run until it pauses (the API's per-lead
+ * engagement limit keeps real traffic far below that); signals that land
+ * during a hand-over are written all the same (lead-handover-signals.test.ts).
  */
 let h: Harness;
 beforeAll(async () => {
