@@ -25,23 +25,28 @@ export interface RoutingStep {
   notify?: { recipientRepId: string | null; ccRepId?: string | null };
 }
 
-/** The routed event names its owner. */
-export function assignedEvents(events: LeadEvent[], assignment: Assignment): LeadEvent[] {
-  return events.map((e) => (e.type === 'routed' ? { ...e, data: { ...e.data, owner: assignment.repId } } : e));
+/** The routing's own event (by sequence number) names its owner; an earlier cycle's routing keeps its own. */
+export function assignedEvents(events: LeadEvent[], assignment: Assignment, routedSeq: number): LeadEvent[] {
+  return events.map((e) => (e.seq === routedSeq && e.type === 'routed' ? { ...e, data: { ...e.data, owner: assignment.repId } } : e));
 }
 
 /**
  * The step with its rep: the lead's owner, the assignment's reasons after the
- * route's, the routed event, and who hears of it (the team lead as well when
- * the lead is urgent).
+ * route's, the routing's event (by default the step's last routed event: a step
+ * routes once), and who hears of it (the team lead as well when the lead is
+ * urgent).
  */
-export function assignRouting<T extends RoutingStep>(step: T, assignment: Assignment): T {
+export function assignRouting<T extends RoutingStep>(step: T, assignment: Assignment, routedSeq = lastRoutedSeq(step.events)): T {
   const { route } = step.view;
   const assigned: T = {
     ...step,
     view: { ...step.view, owner: assignment.repId, route: route && { ...route, reasons: [...route.reasons, ...assignment.reasons] } },
-    events: assignedEvents(step.events, assignment),
+    events: assignedEvents(step.events, assignment, routedSeq),
   };
   if (step.notify) assigned.notify = { ...step.notify, recipientRepId: assignment.repId, ccRepId: route?.escalated ? assignment.teamLeadId : null };
   return assigned;
+}
+
+function lastRoutedSeq(events: LeadEvent[]): number {
+  return events.reduce((seq, e) => (e.type === 'routed' ? e.seq : seq), -1);
 }

@@ -314,27 +314,29 @@ class LeadRun {
       return;
     }
     // The step goes out with no owner; its write picks the rep and fills it in, and so does this run from the answer.
-    this.enterRouted(route, UNASSIGNED);
+    const routedSeq = this.enterRouted(route, UNASSIGNED);
     const step = { ...this.changes(), notify: this.routingNotice(route, UNASSIGNED) };
-    this.assign(await this.db.recordRouting({ team: route.team, step }));
+    this.assign(await this.db.recordRouting({ team: route.team, step }), routedSeq);
     this.syncSearchAttributes();
   }
 
-  private enterRouted(route: Route, assignment: Assignment): void {
+  /** Records the routing; returns its event's sequence number. */
+  private enterRouted(route: Route, assignment: Assignment): number {
     this.s.view.route = { ...route, reasons: [...route.reasons, ...assignment.reasons] };
     this.s.view.owner = assignment.repId;
     this.s.view.sla = { dueAt: route.slaDueAt, reminderSentAt: null, escalatedAt: null, breached: false };
     this.s.teamLeadId = assignment.teamLeadId;
     this.s.responseWindowStartedAt = nowIso();
-    this.event('routed', { team: route.team, urgency: route.urgency, escalated: route.escalated, owner: assignment.repId }, route.reasons);
+    const { seq } = this.event('routed', { team: route.team, urgency: route.urgency, escalated: route.escalated, owner: assignment.repId }, route.reasons);
     this.enter('awaiting_discovery');
+    return seq;
   }
 
   /** The rep the routing write picked, filled in as the write filled it in (and into events still waiting for a write). */
-  private assign(assignment: Assignment): void {
-    const { view, events } = assignRouting({ view: this.s.view, events: this.s.view.events }, assignment);
+  private assign(assignment: Assignment, routedSeq: number): void {
+    const { view, events } = assignRouting({ view: this.s.view, events: this.s.view.events }, assignment, routedSeq);
     this.s.view = { ...view, events };
-    this.s.pendingEvents = assignedEvents(this.s.pendingEvents, assignment);
+    this.s.pendingEvents = assignedEvents(this.s.pendingEvents, assignment, routedSeq);
     this.s.teamLeadId = assignment.teamLeadId;
   }
 
@@ -677,7 +679,7 @@ class LeadRun {
     this.event('stage_changed', { from, to: stage });
   }
 
-  private event(type: string, data?: Record<string, unknown>, reasons?: Reason[], actor?: string): void {
+  private event(type: string, data?: Record<string, unknown>, reasons?: Reason[], actor?: string): LeadEvent {
     const at = nowIso();
     const event: LeadEvent = { seq: this.s.seq++, type, stage: this.s.view.stage, at, ...(actor ? { actor } : {}) };
     if (data) event.data = stripUndefined(data);
@@ -685,6 +687,7 @@ class LeadRun {
     this.s.pendingEvents.push(event);
     this.s.view.events = [...this.s.view.events, event].slice(-RECENT_EVENTS_IN_VIEW);
     this.s.view.updatedAt = at;
+    return event;
   }
 
   /**

@@ -13,6 +13,7 @@ beforeAll(async () => {
     { repId: 'lt-ir-1', team: 'incident_response' },
     { repId: 'lt-ir-lead', team: 'incident_response', isTeamLead: true },
     { repId: 'lt-ss-1', team: 'solution_specialist' },
+    { repId: 'lt-ss-2', team: 'solution_specialist' },
   ]);
 });
 
@@ -80,9 +81,22 @@ it('parks a lead in nurture, continues as new, and routes it again with a fresh 
     const parked = await handle.query(getLeadStateQuery);
     expect(parked.nurture).toEqual({ reengageAt: expect.any(String), cycle: 0 });
 
-    const rerouted = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
+    // The first owner leaves before the lead wakes: the new cycle goes to another rep of the team.
+    await h.pool.query('UPDATE reps SET active = false WHERE rep_id = $1', [view.owner]);
+    let rerouted;
+    try {
+      rerouted = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
+    } finally {
+      await h.pool.query('UPDATE reps SET active = true WHERE rep_id = $1', [view.owner]);
+    }
     expect(rerouted.owner).toEqual(expect.any(String));
+    expect(rerouted.owner).not.toBe(view.owner);
     expect(rerouted.outcome).toBeNull();
+    // Each routing on the trail names its own owner, live and as written.
+    const routedOwners = (events: Array<{ type: string; data?: Record<string, unknown> }>) => events.filter((e) => e.type === 'routed').map((e) => e.data?.owner ?? null);
+    expect(routedOwners(rerouted.events)).toEqual([view.owner, rerouted.owner]);
+    const written = await h.pool.query<{ type: string; data: Record<string, unknown> }>("SELECT type, data FROM lead_events WHERE lead_id = $1 AND type = 'routed' ORDER BY id", [leadId]);
+    expect(routedOwners(written.rows)).toEqual([view.owner, rerouted.owner]);
     expect(rerouted.events.map((e) => e.type)).toEqual(expect.arrayContaining(['outcome_decided', 'nurture_scheduled', 'reengaged', 'routed']));
     expect((await handle.describe()).runId).not.toBe(firstRun);
 

@@ -1,4 +1,4 @@
-import { assignRouting, UNASSIGNED, type Assignment, type RoutingStep } from '../../../domain/core';
+import { assignedEvents, assignRouting, UNASSIGNED, type Assignment, type RoutingStep } from '../../../domain/core';
 
 const at = '2026-11-28T03:00:00.000Z';
 const assignment: Assignment = { repId: 'ir-a', teamLeadId: 'ir-lead', reasons: [{ code: 'assigned_round_robin', rule: 'assignment.round_robin', evidence: 'ir-a (1/10 open)' }] };
@@ -22,6 +22,14 @@ describe('filling the rep into a routing step', () => {
     expect(assigned.view).toEqual({ owner: 'ir-a', route: { escalated: false, reasons: [...before.view.route!.reasons, ...assignment.reasons] } });
     expect(assigned.events).toEqual([{ ...before.events[0], data: { team: 'incident_response', owner: 'ir-a' } }, before.events[1]]);
     expect(given).toEqual(before);
+  });
+
+  it("names the owner on this routing's event only: an earlier cycle's routing keeps its own owner", () => {
+    const earlier = { seq: 1, type: 'routed', stage: 'routed' as const, at, data: { team: 'incident_response', owner: 'ir-b' } };
+    const { events } = step(false);
+    expect(assignRouting({ ...step(false), events: [earlier, ...events] }, assignment).events.map((e) => e.data?.owner ?? null)).toEqual(['ir-b', 'ir-a', null]);
+    expect(assignedEvents([earlier, ...events], assignment, 3).map((e) => e.data?.owner ?? null)).toEqual(['ir-b', 'ir-a', null]);
+    expect(assignedEvents([earlier, ...events], assignment, 99)).toEqual([earlier, ...events]);
   });
 
   it('addresses the message to the owner, copying the team lead only on an urgent lead', () => {
