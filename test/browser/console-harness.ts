@@ -18,6 +18,7 @@ import { createUser } from '../../db/users';
 import { parseRuleset, type LeadIntake, type Team } from '../../domain';
 import type { LeadView } from '../../domain/lead-view';
 import { createLogger } from '../../platform/logger';
+import { TEST_BUDGETS } from '../support/budgets';
 import { eventually } from '../support/db';
 import { inboundLead } from '../support/intake';
 import { closeHarness, createHarness, type Harness } from '../support/lead-harness';
@@ -64,7 +65,7 @@ export async function createConsoleHarness(): Promise<ConsoleHarness> {
   const taskQueue = uniqueTaskQueue('browser');
   const worker = await createTestWorker({ env: h.env, pool: h.pool, bundle: h.bundle, taskQueue });
   const running = worker.run();
-  const config = { ...loadConfig({ SEED_DEMO_DATA: 'false', INTAKE_RATE_LIMIT_PER_MINUTE: '100000' }), PASSWORD_HASH_COST: COST };
+  const config = { ...loadConfig({ ...TEST_BUDGETS, SEED_DEMO_DATA: 'false' }), PASSWORD_HASH_COST: COST };
   const app = createApp({ temporal: h.env.client, namespace: 'default', taskQueue, pool: h.pool, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), config });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -16,6 +16,7 @@ import type { LeadView } from '../../../domain/lead-view';
 import { createLogger } from '../../../platform/logger';
 import { AesGcmPayloadCodec } from '../../../platform/payload-codec';
 import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
+import { TEST_BUDGETS } from '../../support/budgets';
 import { eventually } from '../../support/db';
 import { inboundLead } from '../../support/intake';
 import { closeHarness, createHarness, type Harness, type TestRep } from '../../support/lead-harness';
@@ -47,8 +48,7 @@ export async function createApiHarness(name: string, reps: TestRep[], ruleset: R
   const worker = await createTestWorker({ env: h.env, pool: h.pool, bundle: h.bundle, taskQueue, pinnedRulesetVersion: h.rulesetVersion });
   const running = worker.run();
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  // Budgets are shared through the database by every app and test file; only the tests about limits set low ones, on fresh keys.
-  const baseConfig = loadConfig({ INTAKE_RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_KEY_PER_MINUTE: '100000', RATE_LIMIT_PER_IP_PER_MINUTE: '1000000', SEED_DEMO_DATA: 'false' });
+  const baseConfig = loadConfig({ ...TEST_BUDGETS, SEED_DEMO_DATA: 'false' });
   const appWith = (config: Partial<Config>) =>
     createApp({ temporal: h.env.client, namespace: 'default', taskQueue, pool: h.pool, log, config: { ...baseConfig, ...config }, payloadCodec: new AesGcmPayloadCodec(TEST_PAYLOAD_KEYS) });
   const [intake, manager] = await Promise.all([

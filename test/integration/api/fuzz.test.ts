@@ -16,6 +16,7 @@ import { createApiKey, keyIdOf, revokeApiKey } from '../../../db/api-keys';
 import type { LeadIntake } from '../../../domain';
 import { createLogger } from '../../../platform/logger';
 import { AesGcmPayloadCodec } from '../../../platform/payload-codec';
+import { TEST_BUDGETS } from '../../support/budgets';
 import { qualifyingDiscovery } from '../../support/discovery';
 import { inboundLead } from '../../support/intake';
 import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   installRuntimeCapturing((line) => logLines.push(line));
   h = await createApiHarness('fuzz', [{ repId: 'fuzz-ss-1', team: 'solution_specialist' }, { repId: 'fuzz-ss-2', team: 'solution_specialist' }]);
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) });
-  const config = loadConfig({ INTAKE_RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_KEY_PER_MINUTE: '100000', RATE_LIMIT_PER_IP_PER_MINUTE: '1000000', SEED_DEMO_DATA: 'false' });
+  const config = loadConfig({ ...TEST_BUDGETS, SEED_DEMO_DATA: 'false' });
   app = createApp({
     temporal: h.env.client, namespace: 'default', taskQueue: h.taskQueue, pool: h.pool, config,
     log: createLogger('debug', { component: 'api' }, sink),

@@ -7,6 +7,7 @@ import { purgeHandedOverIntakes } from '../../../db/intake';
 import { createPool } from '../../../db/pool';
 import { createLogger } from '../../../platform/logger';
 import { freePort } from '../../../platform/ports';
+import { TEST_BUDGETS } from '../../support/budgets';
 import { eventually } from '../../support/db';
 import { inboundLead } from '../../support/intake';
 import { bearer, createApiHarness, leadUntil, postRoutedLead, type ApiHarness } from './api-harness';
@@ -14,7 +15,7 @@ import { bearer, createApiHarness, leadUntil, postRoutedLead, type ApiHarness } 
 /** Intake that survives a Temporal it cannot reach, PostgreSQL errors as 503, and the per-lead engagement limit. */
 let h: ApiHarness;
 const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-const config = loadConfig({ INTAKE_RATE_LIMIT_PER_MINUTE: '100000', SEED_DEMO_DATA: 'false' });
+const config = loadConfig({ ...TEST_BUDGETS, SEED_DEMO_DATA: 'false' });
 
 beforeAll(async () => {
   h = await createApiHarness('durability', [{ repId: 'api-dur-ss-1', team: 'solution_specialist' }]);
