@@ -1,8 +1,8 @@
 /**
  * `npx tsx bench/floor.ts [--n 25]`: where a bare workflow's time goes on the
  * dev server. Runs the baseline workflow one at a time on a stock dev server,
- * on the benchmark's (bench/dev-server-config.ts) and, given TEMPORAL_ADDRESS,
- * on that server; prints the median gap between consecutive history events,
+ * on the one LeadGate starts (per-shard reads lifted: LIFTED_SHARD_READS in
+ * platform/temporal-dev-server.ts) and, given TEMPORAL_ADDRESS, on that server; prints the median gap between consecutive history events,
  * plus client start → first event and close event → `result()` returning (the
  * harness's own share).
  */
@@ -17,7 +17,6 @@ import { freePort } from '../platform/ports';
 import { resolveTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
 import type { BaselineActivities } from './baseline-workflow';
-import { benchDevServerConfig } from './dev-server-config';
 import { summarize } from './stats';
 
 type Event = temporal.api.history.v1.IHistoryEvent;
@@ -25,7 +24,7 @@ const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
 const eventMs = (e: Event) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
 const eventName = (e: Event) => (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace(/^EVENT_TYPE_/, '').toLowerCase();
 
-async function devServer(dynamicConfig: string[]) {
+async function devServer(stockShardReads: boolean) {
   const dir = mkdtempSync(path.join(tmpdir(), 'leadgate-floor-'));
   const server = await startTemporalDevServer({
     cli: await resolveTemporalCli(),
@@ -33,7 +32,7 @@ async function devServer(dynamicConfig: string[]) {
     namespace,
     dbFile: path.join(dir, 'temporal.db'),
     fastSqlite: true,
-    dynamicConfig,
+    stockShardReads,
   });
   return {
     address: server.address,
@@ -81,8 +80,8 @@ async function main(): Promise<void> {
   const n = i >= 0 ? Number(process.argv[i + 1]) : 25;
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const columns: Array<[string, Map<string, number[]>]> = [
-    ['stock dev server', await gapsOn(await devServer([]), n)],
-    ['bench dev server', await gapsOn(await devServer(benchDevServerConfig), n)],
+    ['stock dev server', await gapsOn(await devServer(true), n)],
+    ['LeadGate dev server', await gapsOn(await devServer(false), n)],
   ];
   const external = process.env.TEMPORAL_ADDRESS;
   if (external) columns.push([external, await gapsOn({ address: external, stop: async () => undefined }, n)]);

@@ -25,7 +25,6 @@ import { startTemporalDevServer } from '../platform/temporal-dev-server';
 import { postgresServerOf, registerNamespace, setupTemporalDatabases } from '../platform/temporal-schema';
 import { resolveTemporalServerTools, startTemporalServer, TEMPORAL_SERVER_VERSION } from '../platform/temporal-server';
 import { leadBundleOptions } from '../worker/workflow-bundle';
-import { benchDevServerConfig } from './dev-server-config';
 
 export interface Stack {
   temporalAddress: string;
@@ -45,7 +44,7 @@ type Stop = () => Promise<void>;
 
 export interface StackOptions {
   fastStorage: boolean;
-  /** The dev server as `start-dev` configures it, 20 task reads a second (bench/dev-server-config.ts). */
+  /** The dev server as `start-dev` configures it, 20 task reads a second (LIFTED_SHARD_READS in platform/temporal-dev-server.ts). */
   stockDevServer?: boolean;
   /** The production Temporal server on PostgreSQL (platform/temporal-server.ts) instead of the dev server. */
   cluster?: boolean;
@@ -111,7 +110,7 @@ async function startTemporal(tmp: string, namespace: string, options: StackOptio
     dbFile: path.join(tmp, 'temporal.db'),
     fastSqlite: options.fastStorage,
     readyTimeoutMs: 120_000,
-    dynamicConfig: options.stockDevServer ? [] : benchDevServerConfig,
+    stockShardReads: options.stockDevServer,
   });
   stops.push(server.stop);
   const reads = options.stockDevServer ? 'stock task reads (20/s)' : 'task reads unthrottled';

@@ -20,6 +20,8 @@ export interface DevServerOptions {
   log?: (line: string) => void;
   /** More `KEY=JSON_VALUE` dynamic config, after the defaults below. */
   dynamicConfig?: string[];
+  /** Keep the stock per-shard read limit (LIFTED_SHARD_READS otherwise): the benchmark's `--stock-dev-server`. */
+  stockShardReads?: boolean;
 }
 
 export interface RunningDevServer {
@@ -28,6 +30,17 @@ export interface RunningDevServer {
 }
 
 const cliTypeNames = { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' } as const;
+
+/**
+ * `temporal server start-dev` runs one history shard, and a shard reads its
+ * transfer queue (new workflow and activity tasks) and its timer queue at most
+ * 20 times a second: with one shard that is the whole server's budget, so every
+ * task hand-off waits for the next read (about 45 ms; bench/README.md, "The bare
+ * workflow's ~150 ms floor") and timers due together wake in batches. A cluster
+ * spreads leads over many shards and never meets that limit; the dev servers
+ * LeadGate starts lift it, unless asked for the stock one.
+ */
+export const LIFTED_SHARD_READS = ['history.transferProcessorMaxPollRPS=10000', 'history.timerProcessorMaxPollRPS=10000'];
 
 /** The dynamic config the SDK's own launcher passes, so Updates work on the dev server. */
 const dynamicConfig = [
@@ -56,7 +69,8 @@ export function devServerArgs(options: DevServerOptions): string[] {
 /** Storage pragmas and dynamic config: the same for a server we start and one the SDK downloads. */
 function tuningArgs(options: DevServerOptions): string[] {
   const args = options.fastSqlite ? ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off'] : [];
-  for (const value of [...dynamicConfig, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
+  const shardReads = options.stockShardReads ? [] : LIFTED_SHARD_READS;
+  for (const value of [...dynamicConfig, ...shardReads, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
   return args;
 }
 

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { devServerArgs } from '../../../platform/temporal-dev-server';
+import { devServerArgs, LIFTED_SHARD_READS } from '../../../platform/temporal-dev-server';
 import { resolveTemporalCli, resolveTemporalCliBinary } from '../../../platform/temporal-cli';
 
 function executable(dir: string, name: string): string {
@@ -71,6 +71,12 @@ describe('dev server command line', () => {
     expect(pairs('--db-filename')).toEqual(['/tmp/t.db']);
     expect(pairs('--sqlite-pragma')).toEqual(['journal_mode=wal', 'synchronous=off']);
     expect(args).toContain('--headless');
+  });
+
+  it("lifts the single shard's 20 task reads a second unless the stock server is asked for", () => {
+    expect(pairs('--dynamic-config-value')).toEqual(expect.arrayContaining(LIFTED_SHARD_READS));
+    const stock = devServerArgs({ cli, port: 7999, namespace: 'default', stockShardReads: true });
+    expect(stock.filter((a) => LIFTED_SHARD_READS.includes(a))).toEqual([]);
   });
 
   it('appends extra dynamic config after the defaults', () => {
