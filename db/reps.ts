@@ -52,7 +52,6 @@ export interface AssignRepInput {
   team: Team;
 }
 
-
 interface Candidate {
   rep_id: string;
   capacity: number;

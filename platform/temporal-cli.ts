@@ -57,7 +57,7 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
   return { kind: 'sdk-download' };
 }
 
-/** The CLI binary itself, for what runs more than a dev server (fault tests, history export, the benchmark's server settings). */
+/** The CLI binary itself, for what runs more than the dev server the SDK can download (the fault tests' managed server, history export). */
 export async function resolveTemporalCliBinary(purpose: string, options: ResolveOptions = {}): Promise<TemporalCliBinary> {
   const cli = await resolveTemporalCli(options);
   if (cli.kind === 'binary') return cli;

@@ -197,14 +197,6 @@ type Deadline = { kind: 'reminder' | 'escalation' | 'response_window'; at: numbe
 class LeadRun {
   private readonly s: LeadState;
   private readonly lock: FifoLock | ConditionLock;
-  /** Runs from SERIAL_WRITER_PATCH on; older runs replay exactly as they were recorded. */
-  private readonly serialWriter: boolean;
-  /** Runs from ONE_WRITE_PER_STEP_PATCH on. */
-  private readonly oneWritePerStep: boolean;
-  /** Runs of leadQualificationWorkflowV3 on. */
-  private readonly captureInOneWrite: boolean;
-  /** Runs of leadQualificationWorkflowV4 on. */
-  private readonly routeInOneWrite: boolean;
   /** The signal writer found the history long: the main loop hands over to a new run. */
   private handOverRequested = false;
   /** Signals changed what scores are made of; the next write or decision rescores once, not once per signal. */
@@ -216,21 +208,18 @@ class LeadRun {
   constructor(
     private readonly input: LeadWorkflowInput,
     carried: CarriedState | undefined,
-    behaviour: Behaviour,
+    /** Chosen once, when the run starts; older runs replay exactly as they were recorded. */
+    private readonly behaviour: Behaviour,
   ) {
     this.s = carried ? resumeState(carried) : initialState(input, nowIso());
     this.parkedCycle = this.s.view.stage === 'nurture' ? this.s.view.cycle : null;
     this.db = behaviour.localWrites ? localWrites : remoteWrites;
-    this.serialWriter = behaviour.serialWriter;
-    this.oneWritePerStep = behaviour.oneWritePerStep;
-    this.captureInOneWrite = behaviour.captureInOneWrite;
-    this.routeInOneWrite = behaviour.routeInOneWrite;
-    this.lock = this.serialWriter ? new FifoLock() : new ConditionLock();
+    this.lock = behaviour.serialWriter ? new FifoLock() : new ConditionLock();
     this.registerHandlers();
   }
 
   async run(): Promise<LeadSummary> {
-    if (this.serialWriter) void this.writeSignals();
+    if (this.behaviour.serialWriter) void this.writeSignals();
     for (;;) {
       switch (this.s.view.stage) {
         // Held under the lock so a rep's Update waits until routing is written, never interleaving with it.
@@ -265,7 +254,7 @@ class LeadRun {
 
   /** Writes what signals left in memory and hands over to a new run when the history is long. */
   private async betweenStages(): Promise<void> {
-    if (!this.oneWritePerStep) {
+    if (!this.behaviour.oneWritePerStep) {
       await this.flushEngagement();
       await this.continueAsNewIfHistoryIsLong();
       return;
@@ -277,12 +266,12 @@ class LeadRun {
   // ---- stages -------------------------------------------------------------
 
   private async capture(): Promise<void> {
-    if (!this.captureInOneWrite) await this.loadRuleset();
+    if (!this.behaviour.captureInOneWrite) await this.loadRuleset();
     const reopen = this.input.reopen;
     if (reopen) this.event('reopened', { reason: reopen.reason, cycle: this.s.view.cycle }, undefined, reopen.actor);
     else this.event('captured', { source: this.s.intake.source });
     this.enter('fit_check');
-    if (!this.captureInOneWrite) {
+    if (!this.behaviour.captureInOneWrite) {
       await this.db.recordLead({ intake: this.s.intake, ...this.changes() });
       return;
     }
@@ -306,7 +295,7 @@ class LeadRun {
 
   private async route(): Promise<void> {
     const route = routeLead(this.s.intake, this.ruleset().ruleset, new Date());
-    if (!this.routeInOneWrite) {
+    if (!this.behaviour.routeInOneWrite) {
       const { leadId, cycle } = this.s.view;
       const assignment = await this.db.assignRep({ leadId, cycle, team: route.team });
       this.enterRouted(route, assignment);
@@ -360,7 +349,7 @@ class LeadRun {
     const engagementsSeen = this.s.engagementsSeen;
     const deadline = this.nextDeadline();
     // Older runs woke on every engagement to move the deadline; now the deadline re-checks itself when its timer fires.
-    const engagementMoved = () => !this.serialWriter && this.s.engagementsSeen !== engagementsSeen;
+    const engagementMoved = () => !this.behaviour.serialWriter && this.s.engagementsSeen !== engagementsSeen;
     const changed = await condition(
       () => this.s.view.stage !== stage || engagementMoved() || this.handOverRequested,
       Math.max(deadline.at - Date.now(), 1),
@@ -424,7 +413,7 @@ class LeadRun {
     if (this.parkedCycle !== this.s.view.cycle) return this.continueAsNew();
     const reengageAt = Date.parse(this.s.view.nurture?.reengageAt ?? nowIso());
     const signalled = await condition(
-      () => this.s.wakeRequested !== null || (!this.serialWriter && this.s.dirty) || this.handOverRequested || this.s.view.stage !== 'nurture',
+      () => this.s.wakeRequested !== null || (!this.behaviour.serialWriter && this.s.dirty) || this.handOverRequested || this.s.view.stage !== 'nurture',
       Math.max(reengageAt - Date.now(), 1),
     );
     // A manager closed the lead, the history is long, or (in older runs) an engagement arrived: the main loop takes it from here.
@@ -502,7 +491,7 @@ class LeadRun {
   }
 
   private recordLateEngagement(engagement: { type: string; detail?: string }): void {
-    if (!this.serialWriter) return;
+    if (!this.behaviour.serialWriter) return;
     this.event('engagement_recorded', { type: engagement.type, detail: engagement.detail, afterOutcome: true });
     this.s.dirty = true;
   }
@@ -608,7 +597,7 @@ class LeadRun {
       ccRepId: null,
       payload: { status: outcome.status, nextAction: outcome.nextAction, reengageAt: view.nurture?.reengageAt ?? null },
     };
-    if (this.oneWritePerStep) await db.recordOutcome({ ...record, notify: notice });
+    if (this.behaviour.oneWritePerStep) await db.recordOutcome({ ...record, notify: notice });
     else await Promise.all([db.recordOutcome(record), db.notify(notice)]);
   }
 
@@ -619,7 +608,7 @@ class LeadRun {
    * stay. A regular activity runs only once the deciding task is committed.
    */
   private decisionWrites(): Activities {
-    return this.serialWriter ? remoteWrites : this.db;
+    return this.behaviour.serialWriter ? remoteWrites : this.db;
   }
 
   private outcomeContext(): Omit<OutcomeInput, 'trigger'> {
@@ -710,7 +699,7 @@ class LeadRun {
 
   /** The step's state and its message: one write from ONE_WRITE_PER_STEP_PATCH on, two side by side before it. */
   private async persistWith(notice: Notice): Promise<void> {
-    if (this.oneWritePerStep) await this.persist(notice);
+    if (this.behaviour.oneWritePerStep) await this.persist(notice);
     else await Promise.all([this.persist(), this.db.notify(notice)]);
   }
 
