@@ -25,7 +25,7 @@ export interface BenchArgs {
   note: string;
   /** WAL/no-fsync SQLite and fsync-off PostgreSQL for both LeadGate and the baseline (off with --durable-storage). */
   fastStorage: boolean;
-  /** The dev server's own 20 task reads a second (LIFTED_SHARD_READS in platform/temporal-dev-server.ts), not lifted. */
+  /** The dev server as `start-dev` configures it, without DEV_SERVER_TUNING (platform/temporal-dev-server.ts). */
   stockDevServer: boolean;
   cpuProf: boolean;
   direct: boolean;

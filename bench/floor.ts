@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/floor.ts [--n 25]`: where a bare workflow's time goes on the
  * dev server. Runs the baseline workflow one at a time on a stock dev server,
- * on the one LeadGate starts (per-shard reads lifted: LIFTED_SHARD_READS in
+ * on the one LeadGate starts (DEV_SERVER_TUNING in
  * platform/temporal-dev-server.ts) and, given TEMPORAL_ADDRESS, on that server; prints the median gap between consecutive history events,
  * plus client start → first event and close event → `result()` returning (the
  * harness's own share).
@@ -24,7 +24,7 @@ const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
 const eventMs = (e: Event) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
 const eventName = (e: Event) => (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace(/^EVENT_TYPE_/, '').toLowerCase();
 
-async function devServer(stockShardReads: boolean) {
+async function devServer(stock: boolean) {
   const dir = mkdtempSync(path.join(tmpdir(), 'leadgate-floor-'));
   const server = await startTemporalDevServer({
     cli: await resolveTemporalCli(),
@@ -32,7 +32,7 @@ async function devServer(stockShardReads: boolean) {
     namespace,
     dbFile: path.join(dir, 'temporal.db'),
     fastSqlite: true,
-    stockShardReads,
+    stock,
   });
   return {
     address: server.address,

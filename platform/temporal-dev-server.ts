@@ -20,8 +20,8 @@ export interface DevServerOptions {
   log?: (line: string) => void;
   /** More `KEY=JSON_VALUE` dynamic config, after the defaults below. */
   dynamicConfig?: string[];
-  /** Keep the stock per-shard read limit (LIFTED_SHARD_READS otherwise): the benchmark's `--stock-dev-server`. */
-  stockShardReads?: boolean;
+  /** The dev server as `start-dev` configures it, without DEV_SERVER_TUNING: the benchmark's `--stock-dev-server`. */
+  stock?: boolean;
 }
 
 export interface RunningDevServer {
@@ -41,6 +41,21 @@ const cliTypeNames = { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' } as
  * LeadGate starts lift it, unless asked for the stock one.
  */
 export const LIFTED_SHARD_READS = ['history.transferProcessorMaxPollRPS=10000', 'history.timerProcessorMaxPollRPS=10000'];
+
+/**
+ * A task queue has four partitions by default, and a worker keeps only a couple
+ * of polls open on its shared (non-sticky) queue: a new workflow's first task
+ * written to a partition no poll is waiting on sat there about 2 s (4% of bare
+ * workflows at c = 32; bench/README.md, "The 2-second stalls"). One partition
+ * is written to, so every such task meets the polls; all four are still read,
+ * so tasks an older server left in the others still drain (Temporal's order for
+ * shrinking partitions: writes first, reads once the rest are empty). One
+ * partition is far more than one dev server's matching can use anyway.
+ */
+export const ONE_WRITE_PARTITION = ['matching.numTaskqueueWritePartitions=1'];
+
+/** What the dev servers LeadGate starts change from `start-dev`'s own settings. */
+export const DEV_SERVER_TUNING = [...LIFTED_SHARD_READS, ...ONE_WRITE_PARTITION];
 
 /** The dynamic config the SDK's own launcher passes, so Updates work on the dev server. */
 const dynamicConfig = [
@@ -69,8 +84,8 @@ export function devServerArgs(options: DevServerOptions): string[] {
 /** Storage pragmas and dynamic config: the same for a server we start and one the SDK downloads. */
 function tuningArgs(options: DevServerOptions): string[] {
   const args = options.fastSqlite ? ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off'] : [];
-  const shardReads = options.stockShardReads ? [] : LIFTED_SHARD_READS;
-  for (const value of [...dynamicConfig, ...shardReads, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
+  const tuning = options.stock ? [] : DEV_SERVER_TUNING;
+  for (const value of [...dynamicConfig, ...tuning, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
   return args;
 }
 

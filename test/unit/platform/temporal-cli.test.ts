@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { devServerArgs, LIFTED_SHARD_READS } from '../../../platform/temporal-dev-server';
+import { DEV_SERVER_TUNING, devServerArgs, LIFTED_SHARD_READS, ONE_WRITE_PARTITION } from '../../../platform/temporal-dev-server';
 import { resolveTemporalCli, resolveTemporalCliBinary } from '../../../platform/temporal-cli';
 
 function executable(dir: string, name: string): string {
@@ -73,10 +73,13 @@ describe('dev server command line', () => {
     expect(args).toContain('--headless');
   });
 
-  it("lifts the single shard's 20 task reads a second unless the stock server is asked for", () => {
-    expect(pairs('--dynamic-config-value')).toEqual(expect.arrayContaining(LIFTED_SHARD_READS));
-    const stock = devServerArgs({ cli, port: 7999, namespace: 'default', stockShardReads: true });
-    expect(stock.filter((a) => LIFTED_SHARD_READS.includes(a))).toEqual([]);
+  it("lifts the single shard's 20 task reads a second and writes one task-queue partition, unless the stock server is asked for", () => {
+    expect(DEV_SERVER_TUNING).toEqual([...LIFTED_SHARD_READS, ...ONE_WRITE_PARTITION]);
+    expect(pairs('--dynamic-config-value')).toEqual(expect.arrayContaining(DEV_SERVER_TUNING));
+    // Reads keep every partition, so tasks an older dev server wrote to the others still drain.
+    expect(pairs('--dynamic-config-value').filter((v) => v?.startsWith('matching.numTaskqueueReadPartitions'))).toEqual([]);
+    const stock = devServerArgs({ cli, port: 7999, namespace: 'default', stock: true });
+    expect(stock.filter((a) => DEV_SERVER_TUNING.includes(a))).toEqual([]);
   });
 
   it('appends extra dynamic config after the defaults', () => {
