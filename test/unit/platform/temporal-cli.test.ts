@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { DEV_SERVER_TUNING, devServerArgs, LIFTED_SHARD_READS, ONE_WRITE_PARTITION } from '../../../platform/temporal-dev-server';
 import { resolveTemporalCli, resolveTemporalCliBinary } from '../../../platform/temporal-cli';
 
@@ -80,6 +81,13 @@ describe('dev server command line', () => {
     expect(pairs('--dynamic-config-value').filter((v) => v?.startsWith('matching.numTaskqueueReadPartitions'))).toEqual([]);
     const stock = devServerArgs({ cli, port: 7999, namespace: 'default', stock: true });
     expect(stock.filter((a) => DEV_SERVER_TUNING.includes(a))).toEqual([]);
+  });
+
+  it("writes one partition on LeadGate's own Temporal server too (config/temporal/dynamic.yaml), the same setting as the dev server's", () => {
+    const cluster = parse(readFileSync(path.join(__dirname, '..', '..', '..', 'config', 'temporal', 'dynamic.yaml'), 'utf8')) as Record<string, Array<{ value: unknown }>>;
+    const asDevServerValues = Object.entries(cluster).map(([key, [first]]) => `${key}=${JSON.stringify(first?.value)}`);
+    expect(asDevServerValues).toEqual(expect.arrayContaining(ONE_WRITE_PARTITION));
+    expect(Object.keys(cluster).filter((key) => key.startsWith('matching.numTaskqueueReadPartitions'))).toEqual([]);
   });
 
   it('appends extra dynamic config after the defaults', () => {
