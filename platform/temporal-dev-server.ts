@@ -45,8 +45,8 @@ export const LIFTED_SHARD_READS = ['history.transferProcessorMaxPollRPS=10000', 
 /**
  * A task queue has four partitions by default, and a worker keeps only a couple
  * of polls open on its shared (non-sticky) queue: a new workflow's first task
- * written to a partition no poll is waiting on sat there about 2 s (4% of bare
- * workflows at c = 32; bench/README.md, "The 2-second stalls"). One partition
+ * written to a partition no poll is waiting on sat there about 2 s (11 of 300
+ * bare workflows in one quick bench run; bench/README.md, "The 2-second stalls"). One partition
  * is written to, so every such task meets the polls; all four are still read,
  * so tasks an older server left in the others still drain (Temporal's order for
  * shrinking partitions: writes first, reads once the rest are empty). One
