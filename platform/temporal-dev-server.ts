@@ -43,14 +43,15 @@ const cliTypeNames = { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' } as
 export const LIFTED_SHARD_READS = ['history.transferProcessorMaxPollRPS=10000', 'history.timerProcessorMaxPollRPS=10000'];
 
 /**
- * A task queue has four partitions by default, and a worker keeps only a couple
- * of polls open on its shared (non-sticky) queue: a new workflow's first task
- * written to a partition no poll is waiting on sat there about 2 s (11 of 300
- * bare workflows in one quick bench run; bench/README.md, "The 2-second stalls"). One partition
- * is written to, so every such task meets the polls; all four are still read,
- * so tasks an older server left in the others still drain (Temporal's order for
- * shrinking partitions: writes first, reads once the rest are empty). One
- * partition is far more than one dev server's matching can use anyway.
+ * A task queue has four partitions by default, and a worker keeps two of its
+ * ten polls on its shared (non-sticky) queue (the SDK's defaults): a new
+ * workflow's first task written to a partition no poll waited on sat there
+ * about 2 s (11 of 300 bare workflows in one quick bench run; bench/README.md,
+ * "The 2-second stalls"). One partition is written to, so every such task meets
+ * the polls; all four are still read, so tasks an older server left in the
+ * others still drain (Temporal's order for shrinking partitions: writes first,
+ * reads once the rest are empty). One partition is far more than one dev
+ * server's matching can use anyway.
  */
 export const ONE_WRITE_PARTITION = ['matching.numTaskqueueWritePartitions=1'];
 
