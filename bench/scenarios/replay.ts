@@ -2,7 +2,9 @@
  * Replay cost: K real lead histories from this run (qualified, routed) against
  * K bare-workflow histories, each set replayed in its own process
  * (bench/replay-process.ts) on the bundle its worker runs — what a worker pays
- * for every lead it takes back after an eviction or a restart.
+ * for every lead it takes back after an eviction or a restart. Each set is
+ * replayed twice, bare-lead-lead-bare, and its figures averaged, so a box that
+ * speeds up or slows down during the scenario does not favour either kind.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +39,28 @@ export interface ReplayResult {
   passes?: number;
   /** Where the lead histories came from. */
   leadMix: Record<string, number>;
+  /** The order the sets were replayed in (results before 2026-11-28 lack it: bare, then lead, once each). */
+  order?: string;
+}
+
+/** Bare, lead, lead, bare: a drift in the box's speed over the scenario (a neighbour, a clock) weighs on both kinds alike. */
+const ORDER = ['bare', 'lead', 'lead', 'bare'] as const;
+
+/** One set's measured passes, combined: per-workflow figures averaged over the passes, counts summed, the highest heap kept. */
+export function combinePasses(passes: ReplayFigures[]): ReplayFigures {
+  const mean = (values: Array<number | null>) => {
+    const known = values.filter((v): v is number => v !== null);
+    return known.length === values.length && known.length > 0 ? Number((known.reduce((a, b) => a + b, 0) / known.length).toFixed(2)) : null;
+  };
+  return {
+    histories: passes.reduce((n, p) => n + p.histories, 0),
+    events: passes.reduce((n, p) => n + p.events, 0),
+    cpuMsPerWorkflow: mean(passes.map((p) => p.cpuMsPerWorkflow)),
+    wallMsPerWorkflow: mean(passes.map((p) => p.wallMsPerWorkflow)),
+    peakHeapGrowthKiB: Math.max(...passes.map((p) => p.peakHeapGrowthKiB)),
+    failures: passes.reduce((n, p) => n + p.failures, 0),
+    firstErrors: passes.flatMap((p) => p.firstErrors).slice(0, 3),
+  };
 }
 
 /** Qualified (three calls, one call) and routed leads of this run, taken in turn, topped up with fresh routed leads. */
@@ -95,17 +119,25 @@ export async function replayScenario(ctx: Ctx): Promise<ReplayResult> {
   const k = ctx.args.replayK;
   // Enough measured replays per set that one slow replay (a GC, a neighbour on the box) does not decide the ratio.
   const passes = Math.max(2, Math.ceil(200 / k));
-  ctx.log(`replay: ${k} lead histories and ${k} bare histories, each set in its own process (one pass unmeasured, then ${passes} measured)`);
+  ctx.log(`replay: ${k} lead histories and ${k} bare histories, each set in its own process (one pass unmeasured, then ${passes} measured), in the order ${ORDER.join(', ')}`);
   const dir = mkdtempSync(path.join(tmpdir(), 'leadgate-bench-replay-'));
   try {
     const leads = await leadIds(ctx, k);
     const bareIds = (await runBaseline(ctx, k, 8, 'replay')).ids;
     const leadList = await writeHistories(ctx, dir, 'lead', leads.ids, passes);
     const bareList = await writeHistories(ctx, dir, 'bare', bareIds, passes);
-    const bare = await replayIn(ctx, bareList, ctx.stack.baselineBundlePath, bareIds.length);
-    const lead = await replayIn(ctx, leadList, ctx.stack.leadBundlePath, leads.ids.length);
-    ctx.log(`  replay CPU per workflow: lead ${lead.cpuMsPerWorkflow} ms vs bare ${bare.cpuMsPerWorkflow} ms (failures ${lead.failures} + ${bare.failures})`);
-    return { lead, bare, warmup: k, passes, leadMix: leads.mix };
+    const sets = {
+      bare: { list: bareList, bundle: ctx.stack.baselineBundlePath, warmup: bareIds.length, runs: [] as ReplayFigures[] },
+      lead: { list: leadList, bundle: ctx.stack.leadBundlePath, warmup: leads.ids.length, runs: [] as ReplayFigures[] },
+    };
+    for (const kind of ORDER) {
+      const set = sets[kind];
+      set.runs.push(await replayIn(ctx, set.list, set.bundle, set.warmup));
+    }
+    const lead = combinePasses(sets.lead.runs);
+    const bare = combinePasses(sets.bare.runs);
+    ctx.log(`  replay CPU per workflow: lead ${lead.cpuMsPerWorkflow} ms vs bare ${bare.cpuMsPerWorkflow} ms (each the mean of ${sets.lead.runs.map((r) => r.cpuMsPerWorkflow).join(' and ')} / ${sets.bare.runs.map((r) => r.cpuMsPerWorkflow).join(' and ')}; failures ${lead.failures} + ${bare.failures})`);
+    return { lead, bare, warmup: k, passes, leadMix: leads.mix, order: ORDER.join(', ') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
