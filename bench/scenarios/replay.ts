@@ -46,20 +46,20 @@ export interface ReplayResult {
 /** Bare, lead, lead, bare: a drift in the box's speed over the scenario (a neighbour, a clock) weighs on both kinds alike. */
 const ORDER = ['bare', 'lead', 'lead', 'bare'] as const;
 
-/** One set's measured passes, combined: per-workflow figures averaged over the passes, counts summed, the highest heap kept. */
-export function combinePasses(passes: ReplayFigures[]): ReplayFigures {
+/** One kind's runs (each a fresh process over the whole set), combined: per-workflow figures averaged over the runs, counts summed, the highest heap kept. */
+export function combineRuns(runs: ReplayFigures[]): ReplayFigures {
   const mean = (values: Array<number | null>) => {
     const known = values.filter((v): v is number => v !== null);
     return known.length === values.length && known.length > 0 ? Number((known.reduce((a, b) => a + b, 0) / known.length).toFixed(2)) : null;
   };
   return {
-    histories: passes.reduce((n, p) => n + p.histories, 0),
-    events: passes.reduce((n, p) => n + p.events, 0),
-    cpuMsPerWorkflow: mean(passes.map((p) => p.cpuMsPerWorkflow)),
-    wallMsPerWorkflow: mean(passes.map((p) => p.wallMsPerWorkflow)),
-    peakHeapGrowthKiB: Math.max(...passes.map((p) => p.peakHeapGrowthKiB)),
-    failures: passes.reduce((n, p) => n + p.failures, 0),
-    firstErrors: passes.flatMap((p) => p.firstErrors).slice(0, 3),
+    histories: runs.reduce((n, r) => n + r.histories, 0),
+    events: runs.reduce((n, r) => n + r.events, 0),
+    cpuMsPerWorkflow: mean(runs.map((r) => r.cpuMsPerWorkflow)),
+    wallMsPerWorkflow: mean(runs.map((r) => r.wallMsPerWorkflow)),
+    peakHeapGrowthKiB: Math.max(...runs.map((r) => r.peakHeapGrowthKiB)),
+    failures: runs.reduce((n, r) => n + r.failures, 0),
+    firstErrors: runs.flatMap((r) => r.firstErrors).slice(0, 3),
   };
 }
 
@@ -134,8 +134,8 @@ export async function replayScenario(ctx: Ctx): Promise<ReplayResult> {
       const set = sets[kind];
       set.runs.push(await replayIn(ctx, set.list, set.bundle, set.warmup));
     }
-    const lead = combinePasses(sets.lead.runs);
-    const bare = combinePasses(sets.bare.runs);
+    const lead = combineRuns(sets.lead.runs);
+    const bare = combineRuns(sets.bare.runs);
     ctx.log(`  replay CPU per workflow: lead ${lead.cpuMsPerWorkflow} ms vs bare ${bare.cpuMsPerWorkflow} ms (each the mean of ${sets.lead.runs.map((r) => r.cpuMsPerWorkflow).join(' and ')} / ${sets.bare.runs.map((r) => r.cpuMsPerWorkflow).join(' and ')}; failures ${lead.failures} + ${bare.failures})`);
     return { lead, bare, warmup: k, passes, leadMix: leads.mix, order: ORDER.join(', ') };
   } finally {

@@ -1,4 +1,4 @@
-import { combinePasses, type ReplayFigures } from '../../../bench/scenarios/replay';
+import { combineRuns, type ReplayFigures } from '../../../bench/scenarios/replay';
 
 const run = (cpu: number | null, heap: number, failures = 0): ReplayFigures => ({
   histories: 200,
@@ -12,7 +12,7 @@ const run = (cpu: number | null, heap: number, failures = 0): ReplayFigures => (
 
 describe('replay runs of one kind, combined', () => {
   it('averages the per-workflow figures, sums the counts and keeps the highest heap', () => {
-    expect(combinePasses([run(8, 30_000), run(10, 34_000, 1)])).toEqual({
+    expect(combineRuns([run(8, 30_000), run(10, 34_000, 1)])).toEqual({
       histories: 400,
       events: 8000,
       cpuMsPerWorkflow: 9,
@@ -26,14 +26,14 @@ describe('replay runs of one kind, combined', () => {
   it('gives both kinds the same share of a steady drift in the box speed when run bare, lead, lead, bare', () => {
     // True costs 9 and 3 ms; each run comes out 1 ms per workflow slower than the one before it.
     const measured = (trueMs: number, position: number) => run(trueMs + position, 0);
-    const lead = combinePasses([measured(9, 1), measured(9, 2)]).cpuMsPerWorkflow!;
-    const bare = combinePasses([measured(3, 0), measured(3, 3)]).cpuMsPerWorkflow!;
+    const lead = combineRuns([measured(9, 1), measured(9, 2)]).cpuMsPerWorkflow!;
+    const bare = combineRuns([measured(3, 0), measured(3, 3)]).cpuMsPerWorkflow!;
     expect(lead - bare).toBe(6);
     // One run each, bare first (the order before): the lead's figure alone carries the drift.
     expect(measured(9, 1).cpuMsPerWorkflow! - measured(3, 0).cpuMsPerWorkflow!).toBe(7);
   });
 
   it('has no figure when a run has none', () => {
-    expect(combinePasses([run(8, 0), run(null, 0)]).cpuMsPerWorkflow).toBeNull();
+    expect(combineRuns([run(8, 0), run(null, 0)]).cpuMsPerWorkflow).toBeNull();
   });
 });
