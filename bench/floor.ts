@@ -2,8 +2,9 @@
  * `npx tsx bench/floor.ts [--n 25]`: where a bare workflow's time goes on the
  * dev server. Runs the baseline workflow one at a time on a stock dev server,
  * on the one LeadGate starts (DEV_SERVER_TUNING in
- * platform/temporal-dev-server.ts) and, given TEMPORAL_ADDRESS, on that server; prints the median gap between consecutive history events,
- * plus client start → first event and close event → `result()` returning (the
+ * platform/temporal-dev-server.ts) and, given TEMPORAL_ADDRESS, on that
+ * server; prints the median gap between consecutive history events, plus
+ * client start → first event and close event → `result()` returning (the
  * harness's own share).
  */
 import { randomUUID } from 'node:crypto';
