@@ -15,7 +15,7 @@ import { leadsRouter } from './leads';
 import { createMetrics, metricsRouter, type ApiMetrics } from './metrics';
 import { openApiRouter } from './openapi';
 import { problem, problemHandler } from './problem';
-import { perIpLimit, perKeyLimit } from './rate-limit';
+import { authenticateWithinBudgets, perIpLimit } from './rate-limit';
 import { reportsRouter } from './reports';
 import { rulesRouter } from './rules';
 import { consoleRouter } from './console';
@@ -53,8 +53,8 @@ export function createApp(deps: AppDeps): Express {
   // Metrics name routes and volumes: on the API port they need a manager key; METRICS_PORT moves them to a listener of their own.
   if (deps.config.METRICS_PORT === undefined) app.use(metricsRouter(metrics, [authenticate(deps.pool), requireRole('manager')]));
   app.use(openApiRouter());
-  // Each client address has a budget on everything that touches the database or Temporal, counted before any key is checked.
-  app.use(['/v1', '/codec'], perIpLimit(deps.pool, deps.config));
+  // Each client address has a budget on everything that touches the database or Temporal, whatever the key (/v1's below).
+  app.use('/codec', perIpLimit(deps.pool, deps.config));
   if (deps.payloadCodec) {
     app.use(codecRouter({ codec: deps.payloadCodec, pool: deps.pool, namespace: deps.namespace, allowedOrigins: deps.config.CODEC_CORS_ORIGINS }));
   }
@@ -62,9 +62,8 @@ export function createApp(deps: AppDeps): Express {
   // Signing in is the one /v1 call made without credentials.
   app.use(sessionRouter(routerDeps));
 
-  // Every /v1 route: a valid key first (before any body is read) and its budget, then JSON bodies within the limit.
-  app.use('/v1', authenticate(deps.pool));
-  app.use('/v1', perKeyLimit(deps.pool, deps.config));
+  // Every /v1 route: a valid key and the budgets of its address and key (before any body is read), then JSON bodies within the limit.
+  app.use('/v1', authenticateWithinBudgets(deps.pool, deps.config));
   app.use('/v1', express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(importRouter(routerDeps));
   app.use(leadsRouter(routerDeps));

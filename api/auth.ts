@@ -13,21 +13,30 @@ import { authenticateSession, cookieValue, SESSION_COOKIE } from './session-auth
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="leadgate"' };
 
+/**
+ * Who the request is from, by session cookie or API key, set on `req.principal`;
+ * throws the 401 (or the session's 403) when it is from no one this API knows.
+ */
+export async function identify(pool: Pool, req: Request): Promise<void> {
+  const header = req.get('authorization');
+  // People in the console carry a session cookie; machines send a key.
+  if (!header && cookieValue(req, SESSION_COOKIE) !== undefined) {
+    await authenticateSession(pool, req);
+    return;
+  }
+  if (!header) throw problem(401, 'Send an API key: Authorization: Bearer <key>.', {}, CHALLENGE);
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw problem(401, 'The Authorization header must read "Bearer <key>".', {}, CHALLENGE);
+  const principal = await authenticateKey(pool, match[1]!);
+  if (!principal) throw problem(401, 'The API key is not valid (unknown or revoked).', {}, { 'WWW-Authenticate': 'Bearer realm="leadgate", error="invalid_token"' });
+  req.principal = principal;
+  req.log = req.log.child({ keyId: principal.keyId, role: principal.role });
+}
+
+/** `identify` as a middleware, for routes outside the request budgets (metrics on the API port). */
 export function authenticate(pool: Pool): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.get('authorization');
-    // People in the console carry a session cookie; machines send a key.
-    if (!header && cookieValue(req, SESSION_COOKIE) !== undefined) {
-      await authenticateSession(pool, req);
-      return next();
-    }
-    if (!header) throw problem(401, 'Send an API key: Authorization: Bearer <key>.', {}, CHALLENGE);
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw problem(401, 'The Authorization header must read "Bearer <key>".', {}, CHALLENGE);
-    const principal = await authenticateKey(pool, match[1]!);
-    if (!principal) throw problem(401, 'The API key is not valid (unknown or revoked).', {}, { 'WWW-Authenticate': 'Bearer realm="leadgate", error="invalid_token"' });
-    req.principal = principal;
-    req.log = req.log.child({ keyId: principal.keyId, role: principal.role });
+    await identify(pool, req);
     next();
   };
 }

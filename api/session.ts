@@ -11,6 +11,7 @@ import { seedDemoLogins, signIn } from '../db/users';
 import { SignInSchema } from './console-schemas';
 import type { RouterDeps } from './leads';
 import { problem } from './problem';
+import { perIpLimit } from './rate-limit';
 import { authenticateSession, requireSession, SESSION_COOKIE } from './session-auth';
 import { jsonBody } from './validate';
 
@@ -18,8 +19,10 @@ export function sessionRouter(deps: RouterDeps): Router {
   const router = Router();
   const { config, pool } = deps;
   const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, secure: config.SESSION_COOKIE_SECURE, path: '/' };
+  // Made before any key or session is known: the client address's budget alone, on each route (other methods fall through to /v1's).
+  const addressBudget = perIpLimit(pool, config);
 
-  router.post('/v1/session', express.json({ limit: '4kb' }), async (req, res) => {
+  router.post('/v1/session', addressBudget, express.json({ limit: '4kb' }), async (req, res) => {
     const body = jsonBody(req, SignInSchema);
     const result = await signIn(pool, body.email, body.password, {
       maxFailures: config.LOGIN_MAX_FAILURES,
@@ -41,13 +44,13 @@ export function sessionRouter(deps: RouterDeps): Router {
     res.status(201).json({ user: { userId, email, name, role, repId }, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
   });
 
-  router.get('/v1/session', async (req, res) => {
+  router.get('/v1/session', addressBudget, async (req, res) => {
     const { session } = await requireSession(pool, req);
     res.setHeader('Cache-Control', 'no-store');
     res.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
   });
 
-  router.delete('/v1/session', async (req, res) => {
+  router.delete('/v1/session', addressBudget, async (req, res) => {
     const { token } = await authenticateSession(pool, req);
     await endSession(pool, token);
     res.clearCookie(SESSION_COOKIE, cookieOptions);

@@ -86,7 +86,7 @@ export const ConfigSchema = z.object({
   INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Requests per API key per minute, any route. */
   RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
-  /** Requests per client address per minute on /v1 and /codec, counted before the key is checked. */
+  /** Requests per client address per minute on /v1 and /codec, counted whatever the key: over it, every request is a 429, a bad key included. */
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(2400),
   /** Engagement events one lead takes a minute (shared by every API process); more is a 429, so no script can flood a lead. */
   ENGAGEMENT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),

@@ -1,30 +1,29 @@
 /**
  * Fixed-window request budgets in PostgreSQL, so every API process draws on
  * the same count. A bucket's window opens with its first request and lasts
- * `windowSeconds`; taking `cost` units either fits (and is counted, in one
- * UPSERT) or is refused without counting anything.
+ * `windowSeconds`. A request takes all of its budgets in one round trip
+ * (`take_budgets`, migration 007): each fits and is counted, or none is
+ * counted and the answer names the spent one.
  */
 import type { Pool } from 'pg';
 
-export type Take = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export interface BudgetTake {
+  bucket: string;
+  cost: number;
+  limit: number;
+}
 
-export async function takeFromBucket(pool: Pool, bucket: string, cost: number, limit: number, windowSeconds: number): Promise<Take> {
-  if (cost > limit) return { allowed: false, retryAfterSeconds: windowSeconds };
-  const taken = await pool.query(
-    `INSERT INTO rate_limits AS r (bucket, window_start, used) VALUES ($1, now(), $2)
-     ON CONFLICT (bucket) DO UPDATE SET
-       window_start = CASE WHEN r.window_start <= now() - make_interval(secs => $4) THEN now() ELSE r.window_start END,
-       used = CASE WHEN r.window_start <= now() - make_interval(secs => $4) THEN EXCLUDED.used ELSE r.used + EXCLUDED.used END
-     WHERE r.window_start <= now() - make_interval(secs => $4) OR r.used + EXCLUDED.used <= $3
-     RETURNING used`,
-    [bucket, cost, limit, windowSeconds],
+export type Take = { allowed: true } | { allowed: false; bucket: string; retryAfterSeconds: number };
+
+export async function takeBudgets(pool: Pool, takes: BudgetTake[], windowSeconds: number): Promise<Take> {
+  const tooBig = takes.find((take) => take.cost > take.limit);
+  if (tooBig) return { allowed: false, bucket: tooBig.bucket, retryAfterSeconds: windowSeconds };
+  const { rows } = await pool.query<{ refused: string | null; retry_after: number | null }>(
+    'SELECT refused, retry_after FROM take_budgets($1::text[], $2::integer[], $3::integer[], $4)',
+    [takes.map((t) => t.bucket), takes.map((t) => t.cost), takes.map((t) => t.limit), windowSeconds],
   );
-  if ((taken.rowCount ?? 0) > 0) return { allowed: true };
-  const { rows } = await pool.query<{ wait: number }>(
-    'SELECT GREATEST(1, CEIL(EXTRACT(EPOCH FROM (window_start + make_interval(secs => $2) - now()))))::int AS wait FROM rate_limits WHERE bucket = $1',
-    [bucket, windowSeconds],
-  );
-  return { allowed: false, retryAfterSeconds: rows[0]?.wait ?? windowSeconds };
+  const { refused, retry_after: retryAfter } = rows[0]!;
+  return refused === null ? { allowed: true } : { allowed: false, bucket: refused, retryAfterSeconds: retryAfter ?? windowSeconds };
 }
 
 /** Drops buckets whose window ended long ago (clients that went away), so the table stays small. */

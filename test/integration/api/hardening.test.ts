@@ -3,11 +3,13 @@
  * (through PostgreSQL), imports counted in rows, unauthenticated floods limited
  * per client address, strict lead ids, and a deactivated rep locked out.
  */
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createMetrics } from '../../../api/metrics';
 import { startApi } from '../../../api/server';
 import { loadConfig } from '../../../config/config';
 import { createApiKey } from '../../../db/api-keys';
+import { takeBudgets } from '../../../db/rate-limits';
 import { setRepActive } from '../../../db/reps';
 import { bearer, createApiHarness, type ApiHarness } from './api-harness';
 import { createLogger } from '../../../platform/logger';
@@ -27,9 +29,46 @@ afterAll(() => h.close());
 it('shares one key budget across API processes: what one spends, the other cannot', async () => {
   const [a, b] = [h.appWith({ RATE_LIMIT_PER_KEY_PER_MINUTE: 4 }), h.appWith({ RATE_LIMIT_PER_KEY_PER_MINUTE: 4 })];
   const key = (await createApiKey(h.pool, { role: 'manager' })).key;
-  const statuses: number[] = [];
-  for (const app of [a, b, a, b, a, b]) statuses.push((await request(app).get('/v1/leads').set(bearer(key))).status);
-  expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  const answers: request.Response[] = [];
+  for (const app of [a, b, a, b, a, b]) answers.push(await request(app).get('/v1/leads').set(bearer(key)));
+  expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 429, 429]);
+  expect(answers[5]!.body.detail).toBe('At most 4 requests per API key a minute; retry later.');
+  expect(answers[5]!.headers['retry-after']).toMatch(/^\d+$/);
+});
+
+describe('one round trip for several budgets', () => {
+  const budgets = (limits: Record<string, number>) => Object.entries(limits).map(([bucket, limit]) => ({ bucket, cost: 1, limit }));
+  const used = async (bucket: string) => (await h.pool.query<{ used: number }>('SELECT used FROM rate_limits WHERE bucket = $1', [bucket])).rows[0]?.used ?? 0;
+
+  it('counts a request against all of its budgets or, when one is spent, against none, and names the spent one', async () => {
+    const [address, key] = [`test-ip:${randomUUID()}`, `test-key:${randomUUID()}`];
+    const takes = budgets({ [address]: 5, [key]: 2 });
+    expect(await takeBudgets(h.pool, takes, 60)).toEqual({ allowed: true });
+    expect(await takeBudgets(h.pool, takes, 60)).toEqual({ allowed: true });
+    const refused = await takeBudgets(h.pool, takes, 60);
+    expect(refused).toMatchObject({ allowed: false, bucket: key });
+    expect(refused.allowed === false && refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(refused.allowed === false && refused.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect({ address: await used(address), key: await used(key) }).toEqual({ address: 2, key: 2 });
+    // The address alone still has room: what the refused request did not spend is there for the next one.
+    expect(await takeBudgets(h.pool, budgets({ [address]: 5 }), 60)).toEqual({ allowed: true });
+    expect(await used(address)).toBe(3);
+  });
+
+  it('refuses a cost over the limit without counting anything', async () => {
+    const bucket = `test-intake:${randomUUID()}`;
+    expect(await takeBudgets(h.pool, [{ bucket, cost: 4, limit: 3 }], 60)).toEqual({ allowed: false, bucket, retryAfterSeconds: 60 });
+    expect(await used(bucket)).toBe(0);
+  });
+
+  it('holds under racing requests that name shared budgets in either order: exactly the limit, no deadlock', async () => {
+    const [address, key] = [`test-ip:${randomUUID()}`, `test-key:${randomUUID()}`];
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => takeBudgets(h.pool, i % 2 ? budgets({ [address]: 100, [key]: 10 }) : budgets({ [key]: 10, [address]: 100 }), 60)),
+    );
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    expect({ address: await used(address), key: await used(key) }).toEqual({ address: 10, key: 10 });
+  });
 });
 
 it('counts an import in rows against the intake budget, and refuses a file that does not fit without starting any of it', async () => {
@@ -53,7 +92,7 @@ it('counts an import in rows against the intake budget, and refuses a file that 
   await request(app).post('/v1/leads').set(bearer(key)).send(inboundLead()).expect(429);
 });
 
-it('limits requests per client address before any key is checked', async () => {
+it('limits requests per client address whatever the key: over it, a bad key is answered 429, not 401', async () => {
   // Every test request comes from 127.0.0.1, so the budget is shared with other files: expect it to run out, not when.
   const app = h.appWith({ RATE_LIMIT_PER_IP_PER_MINUTE: 5 });
   let limited: request.Response | undefined;
@@ -63,7 +102,10 @@ it('limits requests per client address before any key is checked', async () => {
     else expect(res.status).toBe(401);
   }
   expect(limited?.headers['retry-after']).toMatch(/^\d+$/);
-  expect(limited?.body).toMatchObject({ status: 429, title: 'Too many requests' });
+  expect(limited?.body).toMatchObject({ status: 429, title: 'Too many requests', detail: 'At most 5 requests per client address a minute; retry later.' });
+  // A good key from the same address is refused alike, and signing in (made with no key at all) draws on the same budget.
+  expect((await request(app).get('/v1/leads').set(bearer(h.keys.manager))).status).toBe(429);
+  expect((await request(app).get('/v1/session')).status).toBe(429);
 });
 
 it('answers 404 for anything not shaped like a lead id, exactly as for a missing lead', async () => {
