@@ -92,10 +92,13 @@ async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submissi
   return 'duplicate';
 }
 
-/** Hands one written submission to Temporal; throws when Temporal cannot take it now (the row stays queued). */
-export async function handOver(deps: IntakeDeps, queued: QueuedIntake): Promise<HandoverStatus> {
+/**
+ * Hands one written submission to Temporal, given its lead as the read model
+ * had it (null: not written yet); throws when Temporal cannot take it now (the
+ * row stays queued).
+ */
+async function handOver(deps: IntakeDeps, queued: QueuedIntake, lead: LeadRecord | null): Promise<HandoverStatus> {
   const { leadId, submission } = queued;
-  const lead = await findLeadRecord(deps.pool, leadId);
   if (lead?.stage === 'outcome') return closedLeadSubmission(deps, lead, submission);
   const submitted = await withTemporal(deps, () => submitLead(deps.temporal, deps.taskQueue, submission.intake, { leadId, submission }));
   if (submitted.reachedWorkflow) return lead ? 'duplicate' : 'accepted';
@@ -104,8 +107,8 @@ export async function handOver(deps: IntakeDeps, queued: QueuedIntake): Promise<
   return closed?.stage === 'outcome' ? closedLeadSubmission(deps, closed, submission) : 'duplicate';
 }
 
-async function handOverAndMark(deps: IntakeDeps, queued: QueuedIntake): Promise<HandoverStatus> {
-  const status = await handOver(deps, queued);
+async function handOverAndMark(deps: IntakeDeps, queued: QueuedIntake, lead: LeadRecord | null): Promise<HandoverStatus> {
+  const status = await handOver(deps, queued, lead);
   // Temporal has it; if this mark is lost the relay hands it over again, which its submission id makes a no-op.
   await markHandedOver(deps.pool, queued.submission.submissionId, status).catch((error: unknown) =>
     deps.log.warn({ err: error, leadId: queued.leadId }, 'could not mark an intake as handed over; the relay will repeat it harmlessly'),
@@ -131,7 +134,7 @@ export async function submitIntake(deps: IntakeDeps, intake: LeadIntake, idempot
   const claim = await queueIntake(deps.pool, queued, idempotency);
   if (!claim.claimed) return { replayed: true, leadId: claim.leadId, sameRequest: claim.sameRequest };
   try {
-    return { replayed: false, leadId: queued.leadId, status: await handOverAndMark(deps, queued) };
+    return { replayed: false, leadId: queued.leadId, status: await handOverAndMark(deps, queued, claim.lead) };
   } catch (error) {
     deps.log.warn({ leadId: queued.leadId, error: describe(error) }, 'intake queued: Temporal could not take it now');
     await releaseIntake(deps.pool, queued.submission.submissionId, describe(error)).catch(() => undefined);
@@ -151,7 +154,7 @@ export async function relayQueuedIntakes(deps: IntakeDeps, batchSize = 50): Prom
   let handedOver = 0;
   for (const [index, queued] of batch.entries()) {
     try {
-      await handOverAndMark(deps, queued);
+      await handOverAndMark(deps, queued, await findLeadRecord(deps.pool, queued.leadId));
       handedOver++;
     } catch (error) {
       // One probe per pass while Temporal is away: this row backs off, the untried rest wait for the next pass.

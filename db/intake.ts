@@ -25,31 +25,45 @@ export interface QueuedIntake {
 /** How long a claimed row is left to whoever claimed it before the relay may take it over. */
 const LEASE = "interval '30 seconds'";
 
-export type IntakeClaim = { claimed: true } | { claimed: false; leadId: string; sameRequest: boolean };
+/** Claimed: where the lead stood in the read model as its submission was written; null for a lead not yet written. */
+export type IntakeClaim = { claimed: true; lead: LeadRecord | null } | { claimed: false; leadId: string; sameRequest: boolean };
 
 /** The submission, claimed by the caller for the lease. */
 const QUEUE_SUBMISSION = `INSERT INTO intake_outbox (submission_id, lead_id, submission, claimed_until) SELECT $1::text, $2::text, $3::jsonb, now() + ${LEASE}`;
 
+const LEAD_RECORD_COLUMNS = ['lead_id', 'stage', 'owner_rep_id', 'team', 'company_name', 'outcome', 'nurture_cycle', 'last_event_seq', 'created_at', 'intake'];
+
 /**
- * Writes the submission, claimed by the caller for the lease; with an
- * idempotency key, in the same statement that claims the key (a replay of the
- * key gets the first lead and writes nothing). One round trip on the way in.
+ * Writes the submission (when `guard` lets it) and reads its lead in the same
+ * statement: one row when written, its lead columns null for a lead the read
+ * model does not have yet; no row when not written.
+ */
+function queueAndReadLead(guard = ''): string {
+  return `queued AS (${QUEUE_SUBMISSION} ${guard} RETURNING lead_id)
+    SELECT ${LEAD_RECORD_COLUMNS.map((c) => `l.${c}`).join(', ')} FROM queued LEFT JOIN leads l ON l.lead_id = queued.lead_id`;
+}
+
+/**
+ * Writes the submission, claimed by the caller for the lease, and reads its
+ * lead's record for the hand-over; with an idempotency key, in the same
+ * statement that claims the key (a replay of the key gets the first lead and
+ * writes nothing). One round trip on the way in.
  */
 export async function queueIntake(pool: Pool, intake: QueuedIntake, idempotency?: { key: string; requestHash: string }): Promise<IntakeClaim> {
   const row = [intake.submission.submissionId, intake.leadId, JSON.stringify(intake.submission)];
   if (!idempotency) {
-    await pool.query(QUEUE_SUBMISSION, row);
-    return { claimed: true };
+    const { rows } = await pool.query<LeadRecordRow>(`WITH ${queueAndReadLead()}`, row);
+    return { claimed: true, lead: toLeadRecord(rows[0]) };
   }
-  const claimed = await pool.query(
+  const claimed = await pool.query<LeadRecordRow>(
     `WITH claim AS (
        INSERT INTO intake_idempotency (idempotency_key, lead_id, request_hash) VALUES ($4, $2, $5)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1
-     )
-     ${QUEUE_SUBMISSION} WHERE EXISTS (SELECT 1 FROM claim)`,
+     ),
+     ${queueAndReadLead('WHERE EXISTS (SELECT 1 FROM claim)')}`,
     [...row, idempotency.key, idempotency.requestHash],
   );
-  if ((claimed.rowCount ?? 0) > 0) return { claimed: true };
+  if (claimed.rows.length > 0) return { claimed: true, lead: toLeadRecord(claimed.rows[0]) };
   const { rows } = await pool.query<{ lead_id: string; request_hash: string | null }>(
     'SELECT lead_id, request_hash FROM intake_idempotency WHERE idempotency_key = $1',
     [idempotency.key],
@@ -113,17 +127,30 @@ export interface LeadRecord {
   intake: LeadIntake;
 }
 
+/** A leads row as LEAD_RECORD_COLUMNS reads it; lead_id null when a left join found no lead. */
+interface LeadRecordRow {
+  lead_id: string | null;
+  stage: Stage;
+  owner_rep_id: string | null;
+  team: string | null;
+  company_name: string;
+  outcome: Outcome | null;
+  nurture_cycle: number;
+  last_event_seq: number;
+  created_at: Date;
+  intake: LeadIntake;
+}
+
 export async function findLeadRecord(pool: Pool, leadId: string): Promise<LeadRecord | null> {
-  const { rows } = await pool.query(
-    `SELECT lead_id, stage, owner_rep_id, team, company_name, outcome, nurture_cycle, last_event_seq, created_at, intake
-     FROM leads WHERE lead_id = $1`,
-    [leadId],
-  );
-  const r = rows[0];
-  if (!r) return null;
+  const { rows } = await pool.query<LeadRecordRow>(`SELECT ${LEAD_RECORD_COLUMNS.join(', ')} FROM leads WHERE lead_id = $1`, [leadId]);
+  return toLeadRecord(rows[0]);
+}
+
+function toLeadRecord(r: LeadRecordRow | undefined): LeadRecord | null {
+  if (!r?.lead_id) return null;
   return {
     leadId: r.lead_id, stage: r.stage, owner: r.owner_rep_id, team: r.team, companyName: r.company_name, outcome: r.outcome,
-    cycle: r.nurture_cycle, lastEventSeq: r.last_event_seq, createdAt: (r.created_at as Date).toISOString(), intake: r.intake,
+    cycle: r.nurture_cycle, lastEventSeq: r.last_event_seq, createdAt: r.created_at.toISOString(), intake: r.intake,
   };
 }
 
