@@ -11,16 +11,18 @@ import type { Pool } from 'pg';
 import { decideResubmission, defaultRuleset, leadIdFor, RulesetError, type LeadIntake, type Ruleset } from '../domain';
 import {
   claimQueuedIntakes,
+  confirmReopen,
   findLeadRecord,
   markHandedOver,
   purgeHandedOverIntakes,
   queueIntake,
   recordClosedResubmission,
-  recordReopen,
   releaseIntake,
+  reserveReopen,
   unclaimIntakes,
   type LeadRecord,
   type QueuedIntake,
+  type ReopenRequest,
 } from '../db/intake';
 import { activeRuleset } from '../db/rulesets';
 import type { Logger } from '../platform/logger';
@@ -57,7 +59,10 @@ async function decisionRuleset(deps: IntakeDeps): Promise<Ruleset> {
 
 /**
  * Opens a closed lead as a new cycle from the read model (see startReopenedRun).
- * False when a run is already going: a concurrent reopen won.
+ * The reopen is written first (reserveReopen), so the new run's events start
+ * after every event the closed cycle has, a resubmission recorded a moment ago
+ * included. False when another reopen won: its run is going, or the lead is no
+ * longer closed at this cycle.
  */
 export async function reopenLead(
   deps: IntakeDeps,
@@ -65,20 +70,25 @@ export async function reopenLead(
   submission: InboundSubmission,
   why: { reason: ReopenInput['reason']; actor?: string; note?: string | null },
 ): Promise<boolean> {
+  const request: ReopenRequest = {
+    leadId: lead.leadId, cycle: lead.cycle, reason: why.reason, actor: why.actor ?? null, note: why.note ?? null, submissionId: submission.submissionId,
+  };
+  const reserved = await reserveReopen(deps.pool, request);
+  if (!reserved) return false;
   const reopen: ReopenInput = {
     previousCycle: lead.cycle,
-    nextSeq: lead.lastEventSeq + 1,
+    nextSeq: reserved.nextSeq,
     createdAt: lead.createdAt,
     reason: why.reason,
     ...(why.actor ? { actor: why.actor } : {}),
   };
+  // Temporal away: the reopen stays reserved, holding the closed cycle until a retry starts it or the hold lapses.
   const started = await withTemporal(deps, () => startReopenedRun(deps.temporal, deps.taskQueue, { leadId: lead.leadId, submission, reopen }));
-  if (!started) return false;
-  // The run is what matters; the note is kept for the audit, and its loss is logged, never the caller's problem.
-  await recordReopen(deps.pool, {
-    leadId: lead.leadId, cycle: lead.cycle + 1, reason: why.reason, actor: why.actor ?? null, note: why.note ?? null, submissionId: submission.submissionId,
-  }).catch((error: unknown) => deps.log.warn({ err: error, leadId: lead.leadId }, 'could not keep the reopen note'));
-  return true;
+  // Started here or by a concurrent reopen, the next cycle's run is going; if this write is lost, the hold lapses and the run's first write closes the cycle instead.
+  await confirmReopen(deps.pool, request, started).catch((error: unknown) =>
+    deps.log.warn({ err: error, leadId: lead.leadId }, 'could not confirm a reopen; its hold on the closed cycle lapses on its own'),
+  );
+  return started;
 }
 
 async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission): Promise<HandoverStatus> {

@@ -161,8 +161,9 @@ function toLeadRecord(r: LeadRecordRow | undefined): LeadRecord | null {
  * so handing the same submission over twice records it once.
  *
  * False, recording nothing, when the lead is no longer closed at `cycle` or a
- * reopen of it is on record: a new run owns the event sequence from there, and
- * the submission belongs to that run.
+ * reopen of it is on record (started, or reserved and still being started): a
+ * new run owns the event sequence from there, and the submission belongs to
+ * that run.
  */
 export async function recordClosedResubmission(
   pool: Pool,
@@ -173,7 +174,7 @@ export async function recordClosedResubmission(
       last_event_seq: number; stage: Stage; nurture_cycle: number; owner_rep_id: string | null; team: string | null; company_name: string; outcome_status: string | null; reopened: boolean;
     }>(
       `SELECT last_event_seq, stage, nurture_cycle, owner_rep_id, team, company_name, outcome_status,
-              EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = leads.lead_id AND r.cycle > $2) AS reopened
+              EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = leads.lead_id AND r.cycle > $2 AND (r.started OR r.reserved_until > now())) AS reopened
        FROM leads WHERE lead_id = $1 FOR UPDATE`,
       [input.leadId, input.cycle],
     );
@@ -211,14 +212,59 @@ export async function purgeHandedOverIntakes(pool: Pool, olderThanDays = 7): Pro
   return rowCount ?? 0;
 }
 
-/** Why a cycle was opened again, and the manager's note; the first write per lead and cycle wins. */
-export async function recordReopen(
-  pool: Pool,
-  input: { leadId: string; cycle: number; reason: 'resubmitted' | 'reopened_by_manager'; actor: string | null; note: string | null; submissionId: string },
-): Promise<void> {
-  await pool.query(
-    `INSERT INTO lead_reopens (lead_id, cycle, reason, actor, note, submission_id) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (lead_id, cycle) DO NOTHING`,
+/** How long a reopen not yet started holds the closed cycle: far past the API's wait for Temporal, short enough that a reopener that went away blocks no one for long. */
+const REOPEN_HOLD = "interval '30 seconds'";
+
+export interface ReopenRequest {
+  leadId: string;
+  /** The cycle the lead is closed at; the reopen opens the next one. */
+  cycle: number;
+  reason: 'resubmitted' | 'reopened_by_manager';
+  actor: string | null;
+  note: string | null;
+  submissionId: string;
+}
+
+/**
+ * Writes a reopen of a lead closed at `cycle` before its run is started, under
+ * the lead's row lock, and says where the new run's events start: after every
+ * event the closed cycle has, a resubmission recorded a moment ago included
+ * (recordClosedResubmission takes the same lock and refuses once this row is
+ * there). Null when the lead is no longer closed at `cycle` or the next
+ * cycle's run was already started. A reopen not yet started (its reopener
+ * still starting it, or gone) is taken over: starting the run decides who
+ * reopened it, since Temporal starts one.
+ */
+export async function reserveReopen(pool: Pool, input: ReopenRequest): Promise<{ nextSeq: number } | null> {
+  const { rows } = await pool.query<{ last_event_seq: number }>(
+    `WITH lead AS (
+       SELECT lead_id, last_event_seq FROM leads WHERE lead_id = $1 AND stage = 'outcome' AND nurture_cycle = $2 FOR UPDATE
+     ),
+     reserved AS (
+       INSERT INTO lead_reopens AS r (lead_id, cycle, reason, actor, note, submission_id, started, reserved_until)
+       SELECT lead_id, $2 + 1, $3, $4, $5, $6, false, now() + ${REOPEN_HOLD} FROM lead
+       ON CONFLICT (lead_id, cycle) DO UPDATE SET reason = EXCLUDED.reason, actor = EXCLUDED.actor, note = EXCLUDED.note,
+         submission_id = EXCLUDED.submission_id, requested_at = now(), reserved_until = EXCLUDED.reserved_until
+       WHERE NOT r.started
+       RETURNING 1
+     )
+     SELECT last_event_seq FROM lead WHERE EXISTS (SELECT 1 FROM reserved)`,
     [input.leadId, input.cycle, input.reason, input.actor, input.note, input.submissionId],
+  );
+  return rows[0] ? { nextSeq: rows[0].last_event_seq + 1 } : null;
+}
+
+/**
+ * The next cycle's run is running: its reopen holds the closed cycle for good.
+ * The reopener whose start won writes why, by whom and the note; one whose
+ * start found the run already going leaves the winner's words.
+ */
+export async function confirmReopen(pool: Pool, input: ReopenRequest, won: boolean): Promise<void> {
+  await pool.query(
+    won
+      ? `UPDATE lead_reopens SET started = true, reserved_until = NULL, reason = $3, actor = $4, note = $5, submission_id = $6
+         WHERE lead_id = $1 AND cycle = $2 + 1`
+      : 'UPDATE lead_reopens SET started = true, reserved_until = NULL WHERE lead_id = $1 AND cycle = $2 + 1 AND NOT started',
+    won ? [input.leadId, input.cycle, input.reason, input.actor, input.note, input.submissionId] : [input.leadId, input.cycle],
   );
 }

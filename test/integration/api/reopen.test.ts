@@ -1,7 +1,12 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import type { LeadView } from '../../../domain/lead-view';
-import { recordClosedResubmission } from '../../../db/intake';
+import { randomUUID } from 'node:crypto';
+import { reopenLead } from '../../../api/intake';
+import { newSubmission, queryLeadState } from '../../../api/lead-client';
+import { confirmReopen, findLeadRecord, recordClosedResubmission, reserveReopen, type ReopenRequest } from '../../../db/intake';
+import { leadEvents } from '../../../db/lead-queries';
+import { createLogger } from '../../../platform/logger';
 import { eventually } from '../../support/db';
 import { qualifyingDiscovery } from '../../support/discovery';
 import { bearer, createApiHarness, leadUntil, postRoutedLead, type ApiHarness } from './api-harness';
@@ -155,6 +160,65 @@ describe('POST /v1/leads/{id}/reopen', () => {
     expect((await notifications(leadId)).filter((n) => n.kind === 'closed_lead_resubmitted')).toEqual([]);
     // A resubmission now reaches the running cycle.
     expect((await resubmit(intake)).body).toEqual({ leadId, status: 'duplicate' });
+  });
+
+  describe('a reopen and a resubmission recorded on the closed cycle at the same moment', () => {
+    const request = (leadId: string, submissionId = `reopen-${randomUUID()}`): ReopenRequest => ({
+      leadId, cycle: 0, reason: 'reopened_by_manager', actor: 'manager', note: null, submissionId,
+    });
+    const lastSeq = async (leadId: string) => (await findLeadRecord(h.pool, leadId))!.lastEventSeq;
+    const record = (leadId: string) => recordClosedResubmission(h.pool, { leadId, cycle: 0, submissionId: `late-${randomUUID()}`, decision: 'record' });
+
+    it('a resubmission recorded first: the reopen starts its events after it', async () => {
+      const { leadId } = await qualifiedLead();
+      const closedAt = await lastSeq(leadId);
+      expect(await record(leadId)).toBe(true);
+      expect(await reserveReopen(h.pool, request(leadId))).toEqual({ nextSeq: closedAt + 2 });
+    });
+
+    it('the reopen written first: the resubmission records nothing and goes to the new run, until a reopen never started lapses', async () => {
+      const { leadId } = await qualifiedLead();
+      const closedAt = await lastSeq(leadId);
+      expect(await reserveReopen(h.pool, request(leadId))).toEqual({ nextSeq: closedAt + 1 });
+      expect(await record(leadId)).toBe(false);
+      expect(await lastSeq(leadId)).toBe(closedAt);
+      // Its reopener went away before starting the run: once the hold lapses the closed cycle records again, and the next reopen starts after that.
+      await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
+      expect(await record(leadId)).toBe(true);
+      expect(await reserveReopen(h.pool, request(leadId))).toEqual({ nextSeq: closedAt + 2 });
+    });
+
+    it('a reopen whose run was started holds the closed cycle for good, and no second reopen of that cycle is written', async () => {
+      const { leadId } = await qualifiedLead();
+      const won = request(leadId);
+      await reserveReopen(h.pool, won);
+      await reserveReopen(h.pool, request(leadId, 'the-other-reopener'));
+      await confirmReopen(h.pool, won, true);
+      await confirmReopen(h.pool, request(leadId, 'the-other-reopener'), false);
+      await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
+      expect(await record(leadId)).toBe(false);
+      expect(await reserveReopen(h.pool, request(leadId))).toBeNull();
+      const kept = await h.pool.query('SELECT cycle, submission_id, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
+      expect(kept.rows).toEqual([{ cycle: 1, submission_id: won.submissionId, started: true }]);
+    });
+
+    it('a reopen that read the lead before the resubmission landed: both are written, each at its own sequence number', async () => {
+      const { leadId } = await qualifiedLead();
+      const stale = (await findLeadRecord(h.pool, leadId))!;
+      expect(await record(leadId)).toBe(true);
+      const deps = { temporal: h.env.client, taskQueue: h.taskQueue, pool: h.pool, log: createLogger('silent') };
+      expect(await reopenLead(deps, stale, newSubmission(stale.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe(true);
+      await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery' && v.owner !== null);
+      const live = (await queryLeadState(h.env.client, leadId)).events.filter((e) => e.seq > stale.lastEventSeq);
+      expect(Math.min(...live.map((e) => e.seq))).toBe(stale.lastEventSeq + 2);
+      // Every event of the new run is written under its own number, and the resubmission under the one before.
+      const written = await eventually(
+        () => leadEvents(h.pool, leadId),
+        (events) => live.every((e) => events.some((w) => w.seq === e.seq && w.type === e.type)),
+      );
+      expect(written.filter((e) => e.seq > stale.lastEventSeq).map((e) => e.seq)).toEqual([stale.lastEventSeq + 1, ...live.map((e) => e.seq)]);
+      expect(written.find((e) => e.seq === stale.lastEventSeq + 1)?.type).toBe('resubmitted_while_closed');
+    });
   });
 
   it('answers 409 for a running lead and 404 for an unknown one', async () => {
