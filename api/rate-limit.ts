@@ -23,7 +23,7 @@ type LimitConfig = Pick<Config, 'RATE_LIMIT_PER_IP_PER_MINUTE' | 'RATE_LIMIT_PER
 /** One budget a request draws on, and how its 429 names it. */
 type Budget = BudgetTake & { what: string };
 
-/** Takes every budget or none; the 429 names the spent one. */
+/** Takes every budget or none; the 429 names the first spent one in the order given (the client address first, so every key over it hears the same). */
 async function take(pool: Pool, budgets: Budget[]): Promise<void> {
   if (Math.floor(Math.random() * SWEEP_ONE_IN) === 0) await sweepRateLimits(pool, WINDOW_SECONDS);
   const result = await takeBudgets(pool, budgets, WINDOW_SECONDS);

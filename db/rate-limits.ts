@@ -2,8 +2,8 @@
  * Fixed-window request budgets in PostgreSQL, so every API process draws on
  * the same count. A bucket's window opens with its first request and lasts
  * `windowSeconds`. A request takes all of its budgets in one round trip
- * (`take_budgets`, migration 007): each fits and is counted, or none is
- * counted and the answer names the spent one.
+ * (`take_budgets`, migrations 007 and 009): each fits and is counted, or none
+ * is counted and the answer names the first spent one in the order given.
  */
 import type { Pool } from 'pg';
 

@@ -55,6 +55,16 @@ describe('one round trip for several budgets', () => {
     expect(await used(address)).toBe(3);
   });
 
+  it('names the first spent budget in the order given, whatever the others, so over its address every key hears the same', async () => {
+    const [address, key] = [`test-ip:${randomUUID()}`, `test-key:${randomUUID()}`];
+    await takeBudgets(h.pool, budgets({ [address]: 1 }), 60);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await takeBudgets(h.pool, budgets({ [key]: 1 }), 60);
+    // Both spent; the key's window, opened last, ends last: still the address is named.
+    expect(await takeBudgets(h.pool, budgets({ [address]: 1, [key]: 1 }), 60)).toMatchObject({ allowed: false, bucket: address });
+    expect(await takeBudgets(h.pool, budgets({ [address]: 1 }), 60)).toMatchObject({ allowed: false, bucket: address });
+  });
+
   it('refuses a cost over the limit without counting anything', async () => {
     const bucket = `test-intake:${randomUUID()}`;
     expect(await takeBudgets(h.pool, [{ bucket, cost: 4, limit: 3 }], 60)).toEqual({ allowed: false, bucket, retryAfterSeconds: 60 });
