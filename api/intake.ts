@@ -61,8 +61,9 @@ async function decisionRuleset(deps: IntakeDeps): Promise<Ruleset> {
  * Opens a closed lead as a new cycle from the read model (see startReopenedRun).
  * The reopen is written first (reserveReopen), so the new run's events start
  * after every event the closed cycle has, a resubmission recorded a moment ago
- * included. False when another reopen won: its run is going, or the lead is no
- * longer closed at this cycle.
+ * included. False when no run was started here: another reopen's run is going,
+ * the closed run is still finishing, or the lead is no longer closed at this
+ * cycle.
  */
 export async function reopenLead(
   deps: IntakeDeps,
@@ -82,13 +83,14 @@ export async function reopenLead(
     reason: why.reason,
     ...(why.actor ? { actor: why.actor } : {}),
   };
-  // Temporal away: the reopen stays reserved, holding the closed cycle until a retry starts it or the hold lapses.
+  // Not started here (Temporal away, or a run with this id still going): the reservation holds the closed cycle until a retry takes it over or it lapses.
   const started = await withTemporal(deps, () => startReopenedRun(deps.temporal, deps.taskQueue, { leadId: lead.leadId, submission, reopen }));
-  // Started here or by a concurrent reopen, the next cycle's run is going; if this write is lost, the hold lapses and the run's first write closes the cycle instead.
-  await confirmReopen(deps.pool, request, started).catch((error: unknown) =>
+  if (!started) return false;
+  // If this write is lost the hold lapses on its own; by then the run's first write has closed the cycle to resubmissions.
+  await confirmReopen(deps.pool, request).catch((error: unknown) =>
     deps.log.warn({ err: error, leadId: lead.leadId }, 'could not confirm a reopen; its hold on the closed cycle lapses on its own'),
   );
-  return started;
+  return true;
 }
 
 async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission): Promise<HandoverStatus> {

@@ -5,7 +5,7 @@
  * again (its last cycle and event sequence) and the record of a resubmission
  * that does not reopen it.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { LeadIntake, Outcome, Stage } from '../domain';
 import { leadEventKey } from './keys';
 import { inTransaction } from './tx';
@@ -171,20 +171,21 @@ export async function recordClosedResubmission(
 ): Promise<boolean> {
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{
-      last_event_seq: number; stage: Stage; nurture_cycle: number; owner_rep_id: string | null; team: string | null; company_name: string; outcome_status: string | null; reopened: boolean;
+      last_event_seq: number; stage: Stage; nurture_cycle: number; owner_rep_id: string | null; team: string | null; company_name: string; outcome_status: string | null;
     }>(
-      `SELECT last_event_seq, stage, nurture_cycle, owner_rep_id, team, company_name, outcome_status,
-              EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = leads.lead_id AND r.cycle > $2 AND (r.started OR r.reserved_until > now())) AS reopened
-       FROM leads WHERE lead_id = $1 FOR UPDATE`,
-      [input.leadId, input.cycle],
+      'SELECT last_event_seq, stage, nurture_cycle, owner_rep_id, team, company_name, outcome_status FROM leads WHERE lead_id = $1 FOR UPDATE',
+      [input.leadId],
     );
     const lead = rows[0];
-    if (!lead || lead.stage !== 'outcome' || lead.nurture_cycle !== input.cycle || lead.reopened) return false;
-    const seen = await client.query(
-      `SELECT 1 FROM lead_events WHERE lead_id = $1 AND type = 'resubmitted_while_closed' AND data->>'submissionId' = $2`,
-      [input.leadId, input.submissionId],
+    if (!lead || lead.stage !== 'outcome' || lead.nurture_cycle !== input.cycle) return false;
+    // Its own statement, after the lock: one statement's view of lead_reopens is from before it waited, and a reopen reserved while it waited would be missed.
+    const { rows: [after] } = await client.query<{ reopened: boolean; seen: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = $1 AND r.cycle > $2 AND (r.started OR r.reserved_until > now())) AS reopened,
+              EXISTS (SELECT 1 FROM lead_events WHERE lead_id = $1 AND type = 'resubmitted_while_closed' AND data->>'submissionId' = $3) AS seen`,
+      [input.leadId, input.cycle, input.submissionId],
     );
-    if ((seen.rowCount ?? 0) > 0) return true;
+    if (after!.reopened) return false;
+    if (after!.seen) return true;
     const seq = lead.last_event_seq + 1;
     await client.query(
       `INSERT INTO lead_events (lead_id, event_key, type, stage, data, occurred_at) VALUES ($1, $2, 'resubmitted_while_closed', $3, $4, now())
@@ -212,7 +213,12 @@ export async function purgeHandedOverIntakes(pool: Pool, olderThanDays = 7): Pro
   return rowCount ?? 0;
 }
 
-/** How long a reopen not yet started holds the closed cycle: far past the API's wait for Temporal, short enough that a reopener that went away blocks no one for long. */
+/**
+ * How long a reopen not yet started holds the closed cycle: far past the API's
+ * wait for Temporal and a worker's first write of a run it started, short
+ * enough that a reopen that did not start (Temporal away, the closed run still
+ * finishing, its reopener gone) delays the closed cycle's records little.
+ */
 const REOPEN_HOLD = "interval '30 seconds'";
 
 export interface ReopenRequest {
@@ -229,14 +235,14 @@ export interface ReopenRequest {
  * Writes a reopen of a lead closed at `cycle` before its run is started, under
  * the lead's row lock, and says where the new run's events start: after every
  * event the closed cycle has, a resubmission recorded a moment ago included
- * (recordClosedResubmission takes the same lock and refuses once this row is
- * there). Null when the lead is no longer closed at `cycle` or the next
- * cycle's run was already started. A reopen not yet started (its reopener
- * still starting it, or gone) is taken over: starting the run decides who
- * reopened it, since Temporal starts one.
+ * (recordClosedResubmission takes the same lock and refuses while this row
+ * holds). Null when the lead is no longer closed at `cycle` or a run of the
+ * next cycle was confirmed started. A reopen not yet started (its reopener
+ * still starting it, or gone) is taken over: Temporal starts one run, and the
+ * reopener whose start wins confirms it.
  */
-export async function reserveReopen(pool: Pool, input: ReopenRequest): Promise<{ nextSeq: number } | null> {
-  const { rows } = await pool.query<{ last_event_seq: number }>(
+export async function reserveReopen(db: Pool | PoolClient, input: ReopenRequest): Promise<{ nextSeq: number } | null> {
+  const { rows } = await db.query<{ last_event_seq: number }>(
     `WITH lead AS (
        SELECT lead_id, last_event_seq FROM leads WHERE lead_id = $1 AND stage = 'outcome' AND nurture_cycle = $2 FOR UPDATE
      ),
@@ -254,17 +260,11 @@ export async function reserveReopen(pool: Pool, input: ReopenRequest): Promise<{
   return rows[0] ? { nextSeq: rows[0].last_event_seq + 1 } : null;
 }
 
-/**
- * The next cycle's run is running: its reopen holds the closed cycle for good.
- * The reopener whose start won writes why, by whom and the note; one whose
- * start found the run already going leaves the winner's words.
- */
-export async function confirmReopen(pool: Pool, input: ReopenRequest, won: boolean): Promise<void> {
+/** This reopen's run was started: it holds the closed cycle for good, with this reopen's reason, actor and note. */
+export async function confirmReopen(pool: Pool, input: ReopenRequest): Promise<void> {
   await pool.query(
-    won
-      ? `UPDATE lead_reopens SET started = true, reserved_until = NULL, reason = $3, actor = $4, note = $5, submission_id = $6
-         WHERE lead_id = $1 AND cycle = $2 + 1`
-      : 'UPDATE lead_reopens SET started = true, reserved_until = NULL WHERE lead_id = $1 AND cycle = $2 + 1 AND NOT started',
-    won ? [input.leadId, input.cycle, input.reason, input.actor, input.note, input.submissionId] : [input.leadId, input.cycle],
+    `UPDATE lead_reopens SET started = true, reserved_until = NULL, reason = $3, actor = $4, note = $5, submission_id = $6
+     WHERE lead_id = $1 AND cycle = $2 + 1`,
+    [input.leadId, input.cycle, input.reason, input.actor, input.note, input.submissionId],
   );
 }

@@ -7,6 +7,7 @@ import { newSubmission, queryLeadState } from '../../../api/lead-client';
 import { confirmReopen, findLeadRecord, recordClosedResubmission, reserveReopen, type ReopenRequest } from '../../../db/intake';
 import { leadEvents } from '../../../db/lead-queries';
 import { createLogger } from '../../../platform/logger';
+import { leadWorkflowId } from '../../../workflows/ids';
 import { eventually } from '../../support/db';
 import { qualifyingDiscovery } from '../../support/discovery';
 import { bearer, createApiHarness, leadUntil, postRoutedLead, type ApiHarness } from './api-harness';
@@ -188,18 +189,60 @@ describe('POST /v1/leads/{id}/reopen', () => {
       expect(await reserveReopen(h.pool, request(leadId))).toEqual({ nextSeq: closedAt + 2 });
     });
 
+    it('a resubmission waiting on the lock while a reopen is written sees the reopen once it gets the lock', async () => {
+      const { leadId } = await qualifiedLead();
+      const closedAt = await lastSeq(leadId);
+      const reopener = await h.pool.connect();
+      try {
+        await reopener.query('BEGIN');
+        expect(await reserveReopen(reopener, request(leadId))).toEqual({ nextSeq: closedAt + 1 });
+        const recording = record(leadId);
+        // The resubmission's statement has started and waits for the lead's row.
+        await eventually(
+          async () => (await h.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM leads WHERE lead_id = $1 FOR UPDATE%'")).rows[0].n,
+          (n: number) => n > 0,
+        );
+        await reopener.query('COMMIT');
+        expect(await recording).toBe(false);
+      } finally {
+        reopener.release();
+      }
+      expect(await lastSeq(leadId)).toBe(closedAt);
+    });
+
     it('a reopen whose run was started holds the closed cycle for good, and no second reopen of that cycle is written', async () => {
       const { leadId } = await qualifiedLead();
       const won = request(leadId);
       await reserveReopen(h.pool, won);
+      // Another reopener reserved after it (taking the row over) and then lost the start: only the winner confirms.
       await reserveReopen(h.pool, request(leadId, 'the-other-reopener'));
-      await confirmReopen(h.pool, won, true);
-      await confirmReopen(h.pool, request(leadId, 'the-other-reopener'), false);
+      await confirmReopen(h.pool, won);
       await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
       expect(await record(leadId)).toBe(false);
       expect(await reserveReopen(h.pool, request(leadId))).toBeNull();
       const kept = await h.pool.query('SELECT cycle, submission_id, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
       expect(kept.rows).toEqual([{ cycle: 1, submission_id: won.submissionId, started: true }]);
+    });
+
+    it('a reopen that finds a run with the lead id still going starts nothing and leaves only a hold that the next reopen takes over', async () => {
+      const { leadId } = await qualifiedLead();
+      const deps = { temporal: h.env.client, taskQueue: h.taskQueue, pool: h.pool, log: createLogger('silent') };
+      const closed = (await findLeadRecord(h.pool, leadId))!;
+      await eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
+      // The closed run still finishing its last writes: a run with the lead's id that nobody answers for now.
+      const finishing = await h.env.client.workflow.start('leadStillFinishing', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
+      try {
+        expect(await reopenLead(deps, closed, newSubmission(closed.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe(false);
+        const held = await h.pool.query('SELECT started FROM lead_reopens WHERE lead_id = $1', [leadId]);
+        expect(held.rows).toEqual([{ started: false }]);
+        expect(await record(leadId)).toBe(false);
+      } finally {
+        await finishing.terminate('the closed run has finished');
+      }
+      expect(await reopenLead(deps, closed, newSubmission(closed.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe(true);
+      await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery' && v.owner !== null);
+      const kept = await h.pool.query('SELECT cycle, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
+      expect(kept.rows).toEqual([{ cycle: 1, started: true }]);
     });
 
     it('a reopen that read the lead before the resubmission landed: both are written, each at its own sequence number', async () => {
