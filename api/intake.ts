@@ -27,7 +27,7 @@ import {
 import { activeRuleset } from '../db/rulesets';
 import type { Logger } from '../platform/logger';
 import type { InboundSubmission } from '../workflows/messages';
-import { newSubmission, signalSubmission, startReopenedRun, submitLead, type ReopenInput } from './lead-client';
+import { leadRunGoing, newSubmission, signalSubmission, startReopenedRun, submitLead, type ReopenInput } from './lead-client';
 import type { IntakeStatus } from './schemas';
 
 export interface IntakeDeps {
@@ -58,24 +58,32 @@ async function decisionRuleset(deps: IntakeDeps): Promise<Ruleset> {
 }
 
 /**
+ * What a reopen did: started the new cycle's run; found it taken (another
+ * reopen's run started, or the lead is no longer closed at this cycle); or
+ * found a run with the lead's id still going, so nothing was written and the
+ * caller retries in a moment.
+ */
+export type ReopenResult = 'reopened' | 'taken' | 'running';
+
+/**
  * Opens a closed lead as a new cycle from the read model (see startReopenedRun).
- * The reopen is written first (reserveReopen), so the new run's events start
- * after every event the closed cycle has, a resubmission recorded a moment ago
- * included. False when no run was started here: another reopen's run is going,
- * the closed run is still finishing, or the lead is no longer closed at this
- * cycle.
+ * Only once Temporal holds no running run of the lead: a closed run finishing
+ * its last writes still takes event numbers. Then the reopen is written
+ * (reserveReopen), so the new run's events start after every event the closed
+ * cycle has, a resubmission recorded a moment ago included.
  */
 export async function reopenLead(
   deps: IntakeDeps,
   lead: LeadRecord,
   submission: InboundSubmission,
   why: { reason: ReopenInput['reason']; actor?: string; note?: string | null },
-): Promise<boolean> {
+): Promise<ReopenResult> {
+  if (await withTemporal(deps, () => leadRunGoing(deps.temporal, lead.leadId))) return 'running';
   const request: ReopenRequest = {
     leadId: lead.leadId, cycle: lead.cycle, reason: why.reason, actor: why.actor ?? null, note: why.note ?? null, submissionId: submission.submissionId,
   };
   const reserved = await reserveReopen(deps.pool, request);
-  if (!reserved) return false;
+  if (!reserved) return 'taken';
   const reopen: ReopenInput = {
     previousCycle: lead.cycle,
     nextSeq: reserved.nextSeq,
@@ -83,19 +91,24 @@ export async function reopenLead(
     reason: why.reason,
     ...(why.actor ? { actor: why.actor } : {}),
   };
-  // Not started here (Temporal away, or a run with this id still going): the reservation holds the closed cycle until a retry takes it over or it lapses.
+  // Not started here (Temporal away, or a concurrent reopen's run won): the reservation holds the closed cycle until a retry takes it over or it lapses.
   const started = await withTemporal(deps, () => startReopenedRun(deps.temporal, deps.taskQueue, { leadId: lead.leadId, submission, reopen }));
-  if (!started) return false;
-  // If this write is lost the hold lapses on its own; by then the run's first write has closed the cycle to resubmissions.
+  if (!started) return 'taken';
+  // If this write is lost the hold lapses on its own; normally the run's first write has closed the cycle to resubmissions by then.
   await confirmReopen(deps.pool, request).catch((error: unknown) =>
     deps.log.warn({ err: error, leadId: lead.leadId }, 'could not confirm a reopen; its hold on the closed cycle lapses on its own'),
   );
-  return true;
+  return 'reopened';
 }
 
 async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission): Promise<HandoverStatus> {
   const decision = decideResubmission(lead.outcome, await decisionRuleset(deps));
-  if (decision === 'reopen' && (await reopenLead(deps, lead, submission, { reason: 'resubmitted' }))) return 'reopened';
+  if (decision === 'reopen') {
+    const reopened = await reopenLead(deps, lead, submission, { reason: 'resubmitted' });
+    if (reopened === 'reopened') return 'reopened';
+    // The closed run is still finishing (or a reopen's run has not written yet): the relay hands this over again in a moment, to whichever run is then going.
+    if (reopened === 'running') throw new Error("the lead's run is still going; the submission waits for the relay");
+  }
   if (decision !== 'reopen' && (await recordClosedResubmission(deps.pool, { leadId: lead.leadId, cycle: lead.cycle, submissionId: submission.submissionId, decision }))) {
     return 'recorded';
   }

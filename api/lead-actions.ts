@@ -33,7 +33,7 @@ import {
 } from '../workflows/messages';
 import { actorOf, principalOf, requireActionRole } from './auth';
 import { findLeadRecord } from '../db/intake';
-import { reopenLead } from './intake';
+import { reopenLead, type ReopenResult } from './intake';
 import { leadHandle, newSubmission } from './lead-client';
 import { confirmLive, leadFacts, writtenLead, type LeadFacts } from './lead-store';
 import { leadIdParam, type RouterDeps } from './leads';
@@ -180,14 +180,16 @@ export function leadActionsRouter(deps: RouterDeps): Router {
     const lead = await findLeadRecord(deps.pool, leadId);
     // Closed by the live workflow's word but not yet in the read model: there is nothing to continue from yet.
     if (!lead || lead.stage !== 'outcome') throw problem(409, 'The lead is closing; retry in a moment.', { reason: 'wrong_stage' }, { 'Retry-After': '1' });
-    let started: boolean;
+    let result: ReopenResult;
     try {
-      started = await reopenLead(deps, lead, newSubmission(lead.intake), { reason: 'reopened_by_manager', actor: 'manager', note: (payload as { note?: string }).note ?? null });
+      result = await reopenLead(deps, lead, newSubmission(lead.intake), { reason: 'reopened_by_manager', actor: 'manager', note: (payload as { note?: string }).note ?? null });
     } catch (error) {
       throw unavailable(error) ?? error;
     }
-    req.log.info({ leadId, started }, 'lead reopened by a manager');
-    res.status(202).location(`/v1/leads/${leadId}`).json({ leadId, status: started ? 'reopened' : 'duplicate' });
+    // Its closed run still finishing its last writes (or another reopen's run not yet written): the same answer as a lead the read model shows closing.
+    if (result === 'running') throw problem(409, 'The lead is closing; retry in a moment.', { reason: 'wrong_stage' }, { 'Retry-After': '1' });
+    req.log.info({ leadId, started: result === 'reopened' }, 'lead reopened by a manager');
+    res.status(202).location(`/v1/leads/${leadId}`).json({ leadId, status: result === 'reopened' ? 'reopened' : 'duplicate' });
   });
 
   return router;

@@ -4,7 +4,7 @@
  * workflow's own constants, never from strings here.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { leadIdFor, type LeadIntake } from '../domain';
 import type { LeadView } from '../domain/lead-view';
 import { leadQualificationWorkflowV4 } from '../workflows/lead-qualification';
@@ -86,6 +86,16 @@ export async function startReopenedRun(
     return true;
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw error;
+  }
+}
+
+/** Whether a run with the lead's id is going now (a closed run still finishing its last writes, or a new cycle's); false when none is or Temporal no longer holds any. */
+export async function leadRunGoing(temporal: Client, leadId: string): Promise<boolean> {
+  try {
+    return (await leadHandle(temporal, leadId).describe()).status.name === 'RUNNING';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
     throw error;
   }
 }

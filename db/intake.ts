@@ -184,8 +184,9 @@ export async function recordClosedResubmission(
               EXISTS (SELECT 1 FROM lead_events WHERE lead_id = $1 AND type = 'resubmitted_while_closed' AND data->>'submissionId' = $3) AS seen`,
       [input.leadId, input.cycle, input.submissionId],
     );
-    if (after!.reopened) return false;
+    // Recorded already (a repeated hand-over): done, whatever happened since.
     if (after!.seen) return true;
+    if (after!.reopened) return false;
     const seq = lead.last_event_seq + 1;
     await client.query(
       `INSERT INTO lead_events (lead_id, event_key, type, stage, data, occurred_at) VALUES ($1, $2, 'resubmitted_while_closed', $3, $4, now())

@@ -224,7 +224,7 @@ describe('POST /v1/leads/{id}/reopen', () => {
       expect(kept.rows).toEqual([{ cycle: 1, submission_id: won.submissionId, started: true }]);
     });
 
-    it('a reopen that finds a run with the lead id still going starts nothing and leaves only a hold that the next reopen takes over', async () => {
+    it('a reopen that finds a run with the lead id still going writes nothing, and the next one opens the cycle', async () => {
       const { leadId } = await qualifiedLead();
       const deps = { temporal: h.env.client, taskQueue: h.taskQueue, pool: h.pool, log: createLogger('silent') };
       const closed = (await findLeadRecord(h.pool, leadId))!;
@@ -232,14 +232,17 @@ describe('POST /v1/leads/{id}/reopen', () => {
       // The closed run still finishing its last writes: a run with the lead's id that nobody answers for now.
       const finishing = await h.env.client.workflow.start('leadStillFinishing', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
       try {
-        expect(await reopenLead(deps, closed, newSubmission(closed.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe(false);
-        const held = await h.pool.query('SELECT started FROM lead_reopens WHERE lead_id = $1', [leadId]);
-        expect(held.rows).toEqual([{ started: false }]);
-        expect(await record(leadId)).toBe(false);
+        // A finishing run still takes event numbers: no number is reserved for the new cycle until it has ended.
+        expect(await reopenLead(deps, closed, newSubmission(closed.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe('running');
+        expect((await h.pool.query('SELECT started FROM lead_reopens WHERE lead_id = $1', [leadId])).rows).toEqual([]);
+        // The manager hears to retry, not that the lead was reopened.
+        const res = await reopen(leadId);
+        expect(res.status).toBe(409);
+        expect(res.headers['retry-after']).toBe('1');
       } finally {
         await finishing.terminate('the closed run has finished');
       }
-      expect(await reopenLead(deps, closed, newSubmission(closed.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe(true);
+      expect(await reopenLead(deps, closed, newSubmission(closed.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe('reopened');
       await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery' && v.owner !== null);
       const kept = await h.pool.query('SELECT cycle, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
       expect(kept.rows).toEqual([{ cycle: 1, started: true }]);
@@ -250,7 +253,7 @@ describe('POST /v1/leads/{id}/reopen', () => {
       const stale = (await findLeadRecord(h.pool, leadId))!;
       expect(await record(leadId)).toBe(true);
       const deps = { temporal: h.env.client, taskQueue: h.taskQueue, pool: h.pool, log: createLogger('silent') };
-      expect(await reopenLead(deps, stale, newSubmission(stale.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe(true);
+      expect(await reopenLead(deps, stale, newSubmission(stale.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe('reopened');
       await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery' && v.owner !== null);
       const live = (await queryLeadState(h.env.client, leadId)).events.filter((e) => e.seq > stale.lastEventSeq);
       expect(Math.min(...live.map((e) => e.seq))).toBe(stale.lastEventSeq + 2);
