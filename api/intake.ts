@@ -108,8 +108,7 @@ async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submissi
     if (reopened === 'reopened') return 'reopened';
     // The closed run is still finishing (or a reopen's run has not written yet): the relay hands this over again in a moment, to whichever run is then going.
     if (reopened === 'running') throw new Error("the lead's run is still going; the submission waits for the relay");
-  }
-  if (decision !== 'reopen' && (await recordClosedResubmission(deps.pool, { leadId: lead.leadId, cycle: lead.cycle, submissionId: submission.submissionId, decision }))) {
+  } else if (await recordClosedResubmission(deps.pool, { leadId: lead.leadId, cycle: lead.cycle, submissionId: submission.submissionId, decision })) {
     return 'recorded';
   }
   // Reopened a moment ago (by another submission or a manager): this one goes to that run like any resubmission.

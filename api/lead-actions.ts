@@ -177,9 +177,10 @@ export function leadActionsRouter(deps: RouterDeps): Router {
 
   router.post('/v1/leads/:id/reopen', requireActionRole('reopen'), async (req, res) => {
     const { leadId, payload } = await precheck(req, 'reopen', () => optionalJsonBody(req, ReopenSchema));
+    const closing = () => problem(409, 'The lead is closing; retry in a moment.', { reason: 'wrong_stage' }, { 'Retry-After': '1' });
     const lead = await findLeadRecord(deps.pool, leadId);
     // Closed by the live workflow's word but not yet in the read model: there is nothing to continue from yet.
-    if (!lead || lead.stage !== 'outcome') throw problem(409, 'The lead is closing; retry in a moment.', { reason: 'wrong_stage' }, { 'Retry-After': '1' });
+    if (!lead || lead.stage !== 'outcome') throw closing();
     let result: ReopenResult;
     try {
       result = await reopenLead(deps, lead, newSubmission(lead.intake), { reason: 'reopened_by_manager', actor: 'manager', note: (payload as { note?: string }).note ?? null });
@@ -187,7 +188,7 @@ export function leadActionsRouter(deps: RouterDeps): Router {
       throw unavailable(error) ?? error;
     }
     // Its closed run still finishing its last writes (or another reopen's run not yet written): the same answer as a lead the read model shows closing.
-    if (result === 'running') throw problem(409, 'The lead is closing; retry in a moment.', { reason: 'wrong_stage' }, { 'Retry-After': '1' });
+    if (result === 'running') throw closing();
     req.log.info({ leadId, started: result === 'reopened' }, 'lead reopened by a manager');
     res.status(202).location(`/v1/leads/${leadId}`).json({ leadId, status: result === 'reopened' ? 'reopened' : 'duplicate' });
   });
