@@ -164,7 +164,7 @@ describe('POST /v1/leads/{id}/reopen', () => {
   });
 
   describe('a reopen and a resubmission recorded on the closed cycle at the same moment', () => {
-    const request = (leadId: string, submissionId = `reopen-${randomUUID()}`): ReopenRequest => ({
+    const reopenRequest = (leadId: string, submissionId = `reopen-${randomUUID()}`): ReopenRequest => ({
       leadId, cycle: 0, reason: 'reopened_by_manager', actor: 'manager', note: null, submissionId,
     });
     const lastSeq = async (leadId: string) => (await findLeadRecord(h.pool, leadId))!.lastEventSeq;
@@ -174,19 +174,19 @@ describe('POST /v1/leads/{id}/reopen', () => {
       const { leadId } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
       expect(await record(leadId)).toBe(true);
-      expect(await reserveReopen(h.pool, request(leadId))).toEqual({ nextSeq: closedAt + 2 });
+      expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 2 });
     });
 
     it('the reopen written first: the resubmission records nothing and goes to the new run, until a reopen never started lapses', async () => {
       const { leadId } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
-      expect(await reserveReopen(h.pool, request(leadId))).toEqual({ nextSeq: closedAt + 1 });
+      expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 1 });
       expect(await record(leadId)).toBe(false);
       expect(await lastSeq(leadId)).toBe(closedAt);
       // Its reopener went away before starting the run: once the hold lapses the closed cycle records again, and the next reopen starts after that.
       await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
       expect(await record(leadId)).toBe(true);
-      expect(await reserveReopen(h.pool, request(leadId))).toEqual({ nextSeq: closedAt + 2 });
+      expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 2 });
     });
 
     it('a resubmission waiting on the lock while a reopen is written sees the reopen once it gets the lock', async () => {
@@ -195,7 +195,7 @@ describe('POST /v1/leads/{id}/reopen', () => {
       const reopener = await h.pool.connect();
       try {
         await reopener.query('BEGIN');
-        expect(await reserveReopen(reopener, request(leadId))).toEqual({ nextSeq: closedAt + 1 });
+        expect(await reserveReopen(reopener, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 1 });
         const recording = record(leadId);
         // The resubmission's statement has started and waits for the lead's row.
         await eventually(
@@ -212,14 +212,14 @@ describe('POST /v1/leads/{id}/reopen', () => {
 
     it('a reopen whose run was started holds the closed cycle for good, and no second reopen of that cycle is written', async () => {
       const { leadId } = await qualifiedLead();
-      const won = request(leadId);
+      const won = reopenRequest(leadId);
       await reserveReopen(h.pool, won);
       // Another reopener reserved after it (taking the row over) and then lost the start: only the winner confirms.
-      await reserveReopen(h.pool, request(leadId, 'the-other-reopener'));
+      await reserveReopen(h.pool, reopenRequest(leadId, 'the-other-reopener'));
       await confirmReopen(h.pool, won);
       await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
       expect(await record(leadId)).toBe(false);
-      expect(await reserveReopen(h.pool, request(leadId))).toBeNull();
+      expect(await reserveReopen(h.pool, reopenRequest(leadId))).toBeNull();
       const kept = await h.pool.query('SELECT cycle, submission_id, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
       expect(kept.rows).toEqual([{ cycle: 1, submission_id: won.submissionId, started: true }]);
     });
