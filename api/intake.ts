@@ -101,6 +101,21 @@ export async function reopenLead(
   return 'reopened';
 }
 
+/**
+ * Records a submission on the lead's closed cycle unless a reopen of it is going.
+ * A reopen on record whose run has not written is asked of Temporal: its run
+ * may have started behind its reopener's deadline (and then takes the very
+ * event number this record would), or may never have got going. Temporal away
+ * throws, and the relay asks again later: nothing is recorded on a guess.
+ */
+async function recordOnClosedCycle(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission, decision: 'record' | 'stay_closed'): Promise<boolean> {
+  const record = { leadId: lead.leadId, cycle: lead.cycle, submissionId: submission.submissionId, decision };
+  const result = await recordClosedResubmission(deps.pool, record);
+  if (result !== 'ask_temporal') return result === 'recorded';
+  if (await withTemporal(deps, () => leadRunGoing(deps.temporal, lead.leadId))) return false;
+  return (await recordClosedResubmission(deps.pool, { ...record, noRunGoing: true })) === 'recorded';
+}
+
 async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission): Promise<HandoverStatus> {
   const decision = decideResubmission(lead.outcome, await decisionRuleset(deps));
   if (decision === 'reopen') {
@@ -108,7 +123,7 @@ async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submissi
     if (reopened === 'reopened') return 'reopened';
     // The closed run is still finishing (or a reopen's run has not written yet): the relay hands this over again in a moment, to whichever run is then going.
     if (reopened === 'running') throw new Error("the lead's run is still going; the submission waits for the relay");
-  } else if (await recordClosedResubmission(deps.pool, { leadId: lead.leadId, cycle: lead.cycle, submissionId: submission.submissionId, decision })) {
+  } else if (await recordOnClosedCycle(deps, lead, submission, decision)) {
     return 'recorded';
   }
   // Reopened a moment ago (by another submission or a manager): this one goes to that run like any resubmission.

@@ -154,21 +154,31 @@ function toLeadRecord(r: LeadRecordRow | undefined): LeadRecord | null {
   };
 }
 
+/** What recordClosedResubmission did; see there. */
+export type ClosedCycleRecord = 'recorded' | 'reopened' | 'ask_temporal';
+
 /**
  * A submission for a closed lead that does not reopen it: one audit event (the
  * next sequence number, so a later reopen continues after it) and, when the
  * owner should hear of it, one outbox message — both keyed by the submission,
  * so handing the same submission over twice records it once.
  *
- * False, recording nothing, when the lead is no longer closed at `cycle` or a
- * reopen of it is on record (started, or reserved and still being started): a
- * new run owns the event sequence from there, and the submission belongs to
- * that run.
+ * `reopened`, recording nothing, when the lead is no longer closed at `cycle`
+ * or a reopen of it is still being started (reserved, its hold live): a new run
+ * owns the event sequence from there, and the submission belongs to that run.
+ *
+ * `ask_temporal`, recording nothing, when a reopen of the cycle is on record but
+ * its run has not written (the read model still shows the lead closed at
+ * `cycle`) and its hold is over: confirmed, or never confirmed (its start may
+ * have reached Temporal behind its reopener's deadline). Its run's first event
+ * would take the very number this record takes, so only the caller that has
+ * seen no run of the lead going (the reopen never got going, or its run ended
+ * before its first write) records, with `noRunGoing`.
  */
 export async function recordClosedResubmission(
   pool: Pool,
-  input: { leadId: string; cycle: number; submissionId: string; decision: 'record' | 'stay_closed' },
-): Promise<boolean> {
+  input: { leadId: string; cycle: number; submissionId: string; decision: 'record' | 'stay_closed'; noRunGoing?: boolean },
+): Promise<ClosedCycleRecord> {
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{
       last_event_seq: number; stage: Stage; nurture_cycle: number; owner_rep_id: string | null; team: string | null; company_name: string; outcome_status: string | null;
@@ -177,16 +187,18 @@ export async function recordClosedResubmission(
       [input.leadId],
     );
     const lead = rows[0];
-    if (!lead || lead.stage !== 'outcome' || lead.nurture_cycle !== input.cycle) return false;
+    if (!lead || lead.stage !== 'outcome' || lead.nurture_cycle !== input.cycle) return 'reopened';
     // Its own statement, after the lock: one statement's view of lead_reopens is from before it waited, and a reopen reserved while it waited would be missed.
-    const { rows: [after] } = await client.query<{ reopened: boolean; seen: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = $1 AND r.cycle > $2 AND (r.started OR r.reserved_until > now())) AS reopened,
+    const { rows: [after] } = await client.query<{ held: boolean; on_record: boolean; seen: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = $1 AND r.cycle > $2 AND NOT r.started AND r.reserved_until > now()) AS held,
+              EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = $1 AND r.cycle > $2) AS on_record,
               EXISTS (SELECT 1 FROM lead_events WHERE lead_id = $1 AND type = 'resubmitted_while_closed' AND data->>'submissionId' = $3) AS seen`,
       [input.leadId, input.cycle, input.submissionId],
     );
     // Recorded already (a repeated hand-over): done, whatever happened since.
-    if (after!.seen) return true;
-    if (after!.reopened) return false;
+    if (after!.seen) return 'recorded';
+    if (after!.held) return 'reopened';
+    if (after!.on_record && !input.noRunGoing) return 'ask_temporal';
     const seq = lead.last_event_seq + 1;
     await client.query(
       `INSERT INTO lead_events (lead_id, event_key, type, stage, data, occurred_at) VALUES ($1, $2, 'resubmitted_while_closed', $3, $4, now())
@@ -194,14 +206,14 @@ export async function recordClosedResubmission(
       [input.leadId, leadEventKey(input.leadId, seq), lead.stage, JSON.stringify({ submissionId: input.submissionId, decision: input.decision })],
     );
     await client.query('UPDATE leads SET last_event_seq = $2 WHERE lead_id = $1 AND last_event_seq < $2', [input.leadId, seq]);
-    if (input.decision !== 'record') return true;
+    if (input.decision !== 'record') return 'recorded';
     await client.query(
       `INSERT INTO notification_outbox (message_key, lead_id, kind, recipient_rep_id, recipient_team, payload)
        VALUES ($1, $2, 'closed_lead_resubmitted', $3, $4, $5) ON CONFLICT (message_key) DO NOTHING`,
       [`${input.leadId}:resubmission:${input.submissionId}`, input.leadId, lead.owner_rep_id, lead.team,
         JSON.stringify({ companyName: lead.company_name, outcome: lead.outcome_status })],
     );
-    return true;
+    return 'recorded';
   });
 }
 

@@ -155,7 +155,8 @@ describe('POST /v1/leads/{id}/reopen', () => {
     // The resubmission read the lead as closed at cycle 0 just before the manager's reopen landed.
     expect((await reopen(leadId)).body).toEqual({ leadId, status: 'reopened' });
     const recorded = await recordClosedResubmission(h.pool, { leadId, cycle: 0, submissionId: `late-${leadId}`, decision: 'record' });
-    expect(recorded).toBe(false);
+    // Refused outright once the new run has written, asked of Temporal (whose answer is: going) before that.
+    expect(['reopened', 'ask_temporal']).toContain(recorded);
     const view = await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery');
     expect(view.events.filter((e) => e.type === 'resubmitted_while_closed')).toEqual([]);
     expect((await notifications(leadId)).filter((n) => n.kind === 'closed_lead_resubmitted')).toEqual([]);
@@ -168,24 +169,28 @@ describe('POST /v1/leads/{id}/reopen', () => {
       leadId, cycle: 0, reason: 'reopened_by_manager', actor: 'manager', note: null, submissionId,
     });
     const lastSeq = async (leadId: string) => (await findLeadRecord(h.pool, leadId))!.lastEventSeq;
-    const record = (leadId: string) => recordClosedResubmission(h.pool, { leadId, cycle: 0, submissionId: `late-${randomUUID()}`, decision: 'record' });
+    const record = (leadId: string, options: { noRunGoing?: boolean } = {}) =>
+      recordClosedResubmission(h.pool, { leadId, cycle: 0, submissionId: `late-${randomUUID()}`, decision: 'record', ...options });
 
     it('a resubmission recorded first: the reopen starts its events after it', async () => {
       const { leadId } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
-      expect(await record(leadId)).toBe(true);
+      expect(await record(leadId)).toBe('recorded');
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 2 });
     });
 
-    it('the reopen written first: the resubmission records nothing and goes to the new run, until a reopen never started lapses', async () => {
+    it('the reopen written first: the resubmission records nothing and goes to the new run; past a lapsed hold, only once no run is going', async () => {
       const { leadId } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 1 });
-      expect(await record(leadId)).toBe(false);
+      expect(await record(leadId)).toBe('reopened');
       expect(await lastSeq(leadId)).toBe(closedAt);
-      // Its reopener went away before starting the run: once the hold lapses the closed cycle records again, and the next reopen starts after that.
+      // Its hold lapsed unconfirmed: the run may have started behind its reopener's deadline, so Temporal is asked first.
       await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
-      expect(await record(leadId)).toBe(true);
+      expect(await record(leadId)).toBe('ask_temporal');
+      expect(await lastSeq(leadId)).toBe(closedAt);
+      // No run going: the reopen never got going, the closed cycle records again, and the next reopen starts after that.
+      expect(await record(leadId, { noRunGoing: true })).toBe('recorded');
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 2 });
     });
 
@@ -203,14 +208,14 @@ describe('POST /v1/leads/{id}/reopen', () => {
           (n: number) => n > 0,
         );
         await reopener.query('COMMIT');
-        expect(await recording).toBe(false);
+        expect(await recording).toBe('reopened');
       } finally {
         reopener.release();
       }
       expect(await lastSeq(leadId)).toBe(closedAt);
     });
 
-    it('a reopen whose run was started holds the closed cycle for good, and no second reopen of that cycle is written', async () => {
+    it('a reopen whose run was started holds the closed cycle while its run may be going, and no second reopen of that cycle is written', async () => {
       const { leadId } = await qualifiedLead();
       const won = reopenRequest(leadId);
       await reserveReopen(h.pool, won);
@@ -218,7 +223,7 @@ describe('POST /v1/leads/{id}/reopen', () => {
       await reserveReopen(h.pool, reopenRequest(leadId, 'the-other-reopener'));
       await confirmReopen(h.pool, won);
       await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
-      expect(await record(leadId)).toBe(false);
+      expect(await record(leadId)).toBe('ask_temporal');
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toBeNull();
       const kept = await h.pool.query('SELECT cycle, submission_id, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
       expect(kept.rows).toEqual([{ cycle: 1, submission_id: won.submissionId, started: true }]);
@@ -248,10 +253,33 @@ describe('POST /v1/leads/{id}/reopen', () => {
       expect(kept.rows).toEqual([{ cycle: 1, started: true }]);
     });
 
+    it("a reopen whose run started behind its reopener's deadline: past the lapsed hold, a resubmission goes to that run, and is recorded once the run has gone without writing", async () => {
+      const { leadId, intake } = await qualifiedLead();
+      const closedAt = await lastSeq(leadId);
+      await eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
+      expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 1 });
+      // The start reached Temporal, its answer did not reach the reopener (no confirmation), and no worker has written the run's first event yet.
+      const reopened = await h.env.client.workflow.start('leadReopenedUnwritten', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
+      await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
+      const resubmitted = async () => (await eventKeys(leadId)).filter((e) => e.type === 'resubmitted_while_closed');
+      try {
+        // Recorded now, it would take closedAt + 1, the number the run's first event is about to be written under.
+        expect((await resubmit(intake)).body).toEqual({ leadId, status: 'duplicate' });
+        expect(await lastSeq(leadId)).toBe(closedAt);
+        expect(await resubmitted()).toEqual([]);
+      } finally {
+        await reopened.terminate('the reopened run ended before its first write');
+      }
+      // The reopen never got going: the closed cycle is the lead's again.
+      expect((await resubmit(intake)).body).toEqual({ leadId, status: 'recorded' });
+      expect(await lastSeq(leadId)).toBe(closedAt + 1);
+      expect(await resubmitted()).toHaveLength(1);
+    });
+
     it('a reopen that read the lead before the resubmission landed: both are written, each at its own sequence number', async () => {
       const { leadId } = await qualifiedLead();
       const stale = (await findLeadRecord(h.pool, leadId))!;
-      expect(await record(leadId)).toBe(true);
+      expect(await record(leadId)).toBe('recorded');
       const deps = { temporal: h.env.client, taskQueue: h.taskQueue, pool: h.pool, log: createLogger('silent') };
       expect(await reopenLead(deps, stale, newSubmission(stale.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe('reopened');
       await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery' && v.owner !== null);
