@@ -82,7 +82,8 @@ export async function reopenLead(
   const request: ReopenRequest = {
     leadId: lead.leadId, cycle: lead.cycle, reason: why.reason, actor: why.actor ?? null, note: why.note ?? null, submissionId: submission.submissionId,
   };
-  const reserved = await reserveReopen(deps.pool, request);
+  // No run going: a confirmed reopen whose run never wrote is taken over too.
+  const reserved = await reserveReopen(deps.pool, request, { noRunGoing: true });
   if (!reserved) return 'taken';
   const reopen: ReopenInput = {
     previousCycle: lead.cycle,

@@ -252,9 +252,12 @@ export interface ReopenRequest {
  * holds). Null when the lead is no longer closed at `cycle` or a run of the
  * next cycle was confirmed started. A reopen not yet started (its reopener
  * still starting it, or gone) is taken over: Temporal starts one run, and the
- * reopener whose start wins confirms it.
+ * reopener whose start wins confirms it. With `noRunGoing` (the caller has just
+ * seen Temporal hold no run of the lead) a confirmed one is taken over too: the
+ * read model still shows the lead closed at `cycle`, so its run ended before its
+ * first write, and the lead would otherwise stay closed for good.
  */
-export async function reserveReopen(db: Pool | PoolClient, input: ReopenRequest): Promise<{ nextSeq: number } | null> {
+export async function reserveReopen(db: Pool | PoolClient, input: ReopenRequest, options: { noRunGoing?: boolean } = {}): Promise<{ nextSeq: number } | null> {
   const { rows } = await db.query<{ last_event_seq: number }>(
     `WITH lead AS (
        SELECT lead_id, last_event_seq FROM leads WHERE lead_id = $1 AND stage = 'outcome' AND nurture_cycle = $2 FOR UPDATE
@@ -263,12 +266,12 @@ export async function reserveReopen(db: Pool | PoolClient, input: ReopenRequest)
        INSERT INTO lead_reopens AS r (lead_id, cycle, reason, actor, note, submission_id, started, reserved_until)
        SELECT lead_id, $2 + 1, $3, $4, $5, $6, false, now() + ${REOPEN_HOLD} FROM lead
        ON CONFLICT (lead_id, cycle) DO UPDATE SET reason = EXCLUDED.reason, actor = EXCLUDED.actor, note = EXCLUDED.note,
-         submission_id = EXCLUDED.submission_id, requested_at = now(), reserved_until = EXCLUDED.reserved_until
-       WHERE NOT r.started
+         submission_id = EXCLUDED.submission_id, requested_at = now(), started = false, reserved_until = EXCLUDED.reserved_until
+       WHERE NOT r.started OR $7
        RETURNING 1
      )
      SELECT last_event_seq FROM lead WHERE EXISTS (SELECT 1 FROM reserved)`,
-    [input.leadId, input.cycle, input.reason, input.actor, input.note, input.submissionId],
+    [input.leadId, input.cycle, input.reason, input.actor, input.note, input.submissionId, options.noRunGoing ?? false],
   );
   return rows[0] ? { nextSeq: rows[0].last_event_seq + 1 } : null;
 }

@@ -276,6 +276,24 @@ describe('POST /v1/leads/{id}/reopen', () => {
       expect(await resubmitted()).toHaveLength(1);
     });
 
+    it('a confirmed reopen whose run ended before its first write does not leave the lead closed for good: the next reopen opens the cycle', async () => {
+      const { leadId } = await qualifiedLead();
+      const closedAt = await lastSeq(leadId);
+      await eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
+      const lost = reopenRequest(leadId, 'the-lost-reopen');
+      await reserveReopen(h.pool, lost);
+      const run = await h.env.client.workflow.start('leadReopenedUnwritten', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
+      await confirmReopen(h.pool, lost);
+      // While its run may be going, it holds the cycle; once Temporal holds no run, the reopen is taken over from the same number.
+      expect(await reserveReopen(h.pool, reopenRequest(leadId))).toBeNull();
+      await run.terminate('ended before its first write');
+      expect((await reopen(leadId)).body).toEqual({ leadId, status: 'reopened' });
+      const view = await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery' && v.owner !== null);
+      expect(Math.min(...view.events.filter((e) => e.seq > closedAt).map((e) => e.seq))).toBe(closedAt + 1);
+      const kept = await h.pool.query('SELECT cycle, reason, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
+      expect(kept.rows).toEqual([{ cycle: 1, reason: 'reopened_by_manager', started: true }]);
+    });
+
     it('a reopen that read the lead before the resubmission landed: both are written, each at its own sequence number', async () => {
       const { leadId } = await qualifiedLead();
       const stale = (await findLeadRecord(h.pool, leadId))!;
