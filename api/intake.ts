@@ -11,6 +11,7 @@ import type { Pool } from 'pg';
 import { decideResubmission, defaultRuleset, leadIdFor, RulesetError, type LeadIntake, type Ruleset } from '../domain';
 import {
   claimQueuedIntakes,
+  closedCycleState,
   confirmReopen,
   findLeadRecord,
   markHandedOver,
@@ -20,6 +21,7 @@ import {
   releaseIntake,
   reserveReopen,
   unclaimIntakes,
+  unwrittenReopen,
   type LeadRecord,
   type QueuedIntake,
   type ReopenRequest,
@@ -27,7 +29,7 @@ import {
 import { activeRuleset } from '../db/rulesets';
 import type { Logger } from '../platform/logger';
 import type { InboundSubmission } from '../workflows/messages';
-import { leadRunGoing, newSubmission, signalSubmission, startReopenedRun, submitLead, type ReopenInput } from './lead-client';
+import { leadRunEnded, leadRunGoing, newSubmission, signalSubmission, startReopenedRun, submitLead, type ReopenInput } from './lead-client';
 import type { IntakeStatus } from './schemas';
 
 export interface IntakeDeps {
@@ -82,8 +84,7 @@ export async function reopenLead(
   const request: ReopenRequest = {
     leadId: lead.leadId, cycle: lead.cycle, reason: why.reason, actor: why.actor ?? null, note: why.note ?? null, submissionId: submission.submissionId,
   };
-  // No run going: a confirmed reopen whose run never wrote is taken over too.
-  const reserved = await reserveReopen(deps.pool, request, { noRunGoing: true });
+  const reserved = (await reserveReopen(deps.pool, request)) ?? (await takeOverUnwrittenReopen(deps, request));
   if (!reserved) return 'taken';
   const reopen: ReopenInput = {
     previousCycle: lead.cycle,
@@ -103,18 +104,36 @@ export async function reopenLead(
 }
 
 /**
- * Records a submission on the lead's closed cycle unless a reopen of it is going.
- * A reopen on record whose run has not written is asked of Temporal: its run
- * may have started behind its reopener's deadline (and then takes the very
- * event number this record would), or may never have got going. Temporal away
- * throws, and the relay asks again later: nothing is recorded on a guess.
+ * A confirmed reopen of this cycle whose run ended before its first write (an
+ * operator terminated it, say) would keep the lead closed for good: it is taken
+ * over, as it stood when Temporal was then seen to hold no run of the lead.
+ */
+async function takeOverUnwrittenReopen(deps: IntakeDeps, request: ReopenRequest): Promise<{ nextSeq: number } | null> {
+  const version = await unwrittenReopen(deps.pool, request);
+  if (version === null) return null;
+  if (await withTemporal(deps, () => leadRunGoing(deps.temporal, request.leadId))) return null;
+  return reserveReopen(deps.pool, request, { takeOver: version });
+}
+
+/**
+ * Records a submission on the lead's closed cycle once Temporal holds no run of
+ * the lead: the closed run may still be writing its last events, and a reopen's
+ * run may have started behind its reopener's deadline, and either takes the
+ * number this record would. A reopen's run gets the submission instead (false);
+ * the closed run is waited for (it closes a moment after its outcome). Still
+ * finishing past the hand-over deadline, or Temporal away, the submission is
+ * left to the relay (throws): nothing is recorded on a guess.
  */
 async function recordOnClosedCycle(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission, decision: 'record' | 'stay_closed'): Promise<boolean> {
   const record = { leadId: lead.leadId, cycle: lead.cycle, submissionId: submission.submissionId, decision };
-  const result = await recordClosedResubmission(deps.pool, record);
-  if (result !== 'ask_temporal') return result === 'recorded';
-  if (await withTemporal(deps, () => leadRunGoing(deps.temporal, lead.leadId))) return false;
-  return (await recordClosedResubmission(deps.pool, { ...record, noRunGoing: true })) === 'recorded';
+  const state = await closedCycleState(deps.pool, record);
+  if (state.seen) return true;
+  if (!state.closed || state.held) return false;
+  if (await withTemporal(deps, () => leadRunGoing(deps.temporal, lead.leadId))) {
+    if (state.reopens !== null) return false;
+    await withTemporal(deps, () => leadRunEnded(deps.temporal, lead.leadId));
+  }
+  return (await recordClosedResubmission(deps.pool, { ...record, reopensSeen: state.reopens })) === 'recorded';
 }
 
 async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission): Promise<HandoverStatus> {

@@ -4,7 +4,7 @@
  * workflow's own constants, never from strings here.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { leadIdFor, type LeadIntake } from '../domain';
 import type { LeadView } from '../domain/lead-view';
 import { leadQualificationWorkflowV4 } from '../workflows/lead-qualification';
@@ -96,6 +96,16 @@ export async function leadRunGoing(temporal: Client, leadId: string): Promise<bo
     return (await leadHandle(temporal, leadId).describe()).status.name === 'RUNNING';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+/** Settles once the lead's run has closed, however it closed (the caller bounds the wait with a deadline). */
+export async function leadRunEnded(temporal: Client, leadId: string): Promise<void> {
+  try {
+    await leadHandle(temporal, leadId).result();
+  } catch (error) {
+    if (error instanceof WorkflowFailedError || error instanceof WorkflowNotFoundError) return;
     throw error;
   }
 }

@@ -154,8 +154,41 @@ function toLeadRecord(r: LeadRecordRow | undefined): LeadRecord | null {
   };
 }
 
+/**
+ * The reopens of later cycles than `cycle` as they stand: each row's version
+ * (a row rewritten by a reserve, a take-over or a confirmation gets a new one),
+ * or null when there are none. A check made against it holds only while it is
+ * unchanged.
+ */
+const REOPENS_MARK = `(SELECT string_agg(r.cycle || ':' || r.xmin::text, ',' ORDER BY r.cycle) FROM lead_reopens r WHERE r.lead_id = $1 AND r.cycle > $2)`;
+/** A reopen of a later cycle than `cycle` is still being started: reserved, its hold live. */
+const REOPEN_HELD = `EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = $1 AND r.cycle > $2 AND NOT r.started AND r.reserved_until > now())`;
+/** This submission is recorded on the closed cycle already. */
+const RESUBMISSION_SEEN = `EXISTS (SELECT 1 FROM lead_events WHERE lead_id = $1 AND type = 'resubmitted_while_closed' AND data->>'submissionId' = $3)`;
+
+/** Where a closed cycle stands for a submission to be recorded on it, read before Temporal is asked (see recordClosedResubmission). */
+export interface ClosedCycleState {
+  /** The read model still shows the lead closed at the cycle. */
+  closed: boolean;
+  /** This submission is recorded on it already. */
+  seen: boolean;
+  /** A reopen of it is still being started. */
+  held: boolean;
+  /** The reopens on record (REOPENS_MARK); null when none. */
+  reopens: string | null;
+}
+
+export async function closedCycleState(pool: Pool, input: { leadId: string; cycle: number; submissionId: string }): Promise<ClosedCycleState> {
+  const { rows } = await pool.query<ClosedCycleState>(
+    `SELECT EXISTS (SELECT 1 FROM leads WHERE lead_id = $1 AND stage = 'outcome' AND nurture_cycle = $2) AS closed,
+            ${RESUBMISSION_SEEN} AS seen, ${REOPEN_HELD} AS held, ${REOPENS_MARK} AS reopens`,
+    [input.leadId, input.cycle, input.submissionId],
+  );
+  return rows[0]!;
+}
+
 /** What recordClosedResubmission did; see there. */
-export type ClosedCycleRecord = 'recorded' | 'reopened' | 'ask_temporal';
+export type ClosedCycleRecord = 'recorded' | 'reopened' | 'changed';
 
 /**
  * A submission for a closed lead that does not reopen it: one audit event (the
@@ -163,21 +196,21 @@ export type ClosedCycleRecord = 'recorded' | 'reopened' | 'ask_temporal';
  * owner should hear of it, one outbox message — both keyed by the submission,
  * so handing the same submission over twice records it once.
  *
- * `reopened`, recording nothing, when the lead is no longer closed at `cycle`
- * or a reopen of it is still being started (reserved, its hold live): a new run
- * owns the event sequence from there, and the submission belongs to that run.
+ * That number is also the next one of any run of the lead: the closed run while
+ * it finishes its last writes, and a reopen's run, whose start may reach
+ * Temporal behind its reopener's deadline. The workflow's writes replace an
+ * event under their number, so the caller records only after reading the
+ * cycle's state (closedCycleState), then seeing Temporal hold no run of the
+ * lead; `reopensSeen` is the reopens as that read found them.
  *
- * `ask_temporal`, recording nothing, when a reopen of the cycle is on record but
- * its run has not written (the read model still shows the lead closed at
- * `cycle`) and its hold is over: confirmed, or never confirmed (its start may
- * have reached Temporal behind its reopener's deadline). Its run's first event
- * would take the very number this record takes, so only the caller that has
- * seen no run of the lead going (the reopen never got going, or its run ended
- * before its first write) records, with `noRunGoing`.
+ * `reopened`, recording nothing, when the lead is no longer closed at `cycle`
+ * or a reopen of it is still being started: a new run owns the sequence from
+ * there, and the submission belongs to that run. `changed`, recording nothing,
+ * when the reopens are no longer as read: Temporal's answer is stale.
  */
 export async function recordClosedResubmission(
   pool: Pool,
-  input: { leadId: string; cycle: number; submissionId: string; decision: 'record' | 'stay_closed'; noRunGoing?: boolean },
+  input: { leadId: string; cycle: number; submissionId: string; decision: 'record' | 'stay_closed'; reopensSeen: string | null },
 ): Promise<ClosedCycleRecord> {
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{
@@ -189,16 +222,14 @@ export async function recordClosedResubmission(
     const lead = rows[0];
     if (!lead || lead.stage !== 'outcome' || lead.nurture_cycle !== input.cycle) return 'reopened';
     // Its own statement, after the lock: one statement's view of lead_reopens is from before it waited, and a reopen reserved while it waited would be missed.
-    const { rows: [after] } = await client.query<{ held: boolean; on_record: boolean; seen: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = $1 AND r.cycle > $2 AND NOT r.started AND r.reserved_until > now()) AS held,
-              EXISTS (SELECT 1 FROM lead_reopens r WHERE r.lead_id = $1 AND r.cycle > $2) AS on_record,
-              EXISTS (SELECT 1 FROM lead_events WHERE lead_id = $1 AND type = 'resubmitted_while_closed' AND data->>'submissionId' = $3) AS seen`,
+    const { rows: [after] } = await client.query<{ held: boolean; reopens: string | null; seen: boolean }>(
+      `SELECT ${REOPEN_HELD} AS held, ${REOPENS_MARK} AS reopens, ${RESUBMISSION_SEEN} AS seen`,
       [input.leadId, input.cycle, input.submissionId],
     );
     // Recorded already (a repeated hand-over): done, whatever happened since.
     if (after!.seen) return 'recorded';
     if (after!.held) return 'reopened';
-    if (after!.on_record && !input.noRunGoing) return 'ask_temporal';
+    if (after!.reopens !== input.reopensSeen) return 'changed';
     const seq = lead.last_event_seq + 1;
     await client.query(
       `INSERT INTO lead_events (lead_id, event_key, type, stage, data, occurred_at) VALUES ($1, $2, 'resubmitted_while_closed', $3, $4, now())
@@ -252,12 +283,11 @@ export interface ReopenRequest {
  * holds). Null when the lead is no longer closed at `cycle` or a run of the
  * next cycle was confirmed started. A reopen not yet started (its reopener
  * still starting it, or gone) is taken over: Temporal starts one run, and the
- * reopener whose start wins confirms it. With `noRunGoing` (the caller has just
- * seen Temporal hold no run of the lead) a confirmed one is taken over too: the
- * read model still shows the lead closed at `cycle`, so its run ended before its
- * first write, and the lead would otherwise stay closed for good.
+ * reopener whose start wins confirms it. A confirmed one is taken over only as
+ * `takeOver` names it (unwrittenReopen), unchanged since Temporal was seen to
+ * hold no run of the lead.
  */
-export async function reserveReopen(db: Pool | PoolClient, input: ReopenRequest, options: { noRunGoing?: boolean } = {}): Promise<{ nextSeq: number } | null> {
+export async function reserveReopen(db: Pool | PoolClient, input: ReopenRequest, options: { takeOver?: string } = {}): Promise<{ nextSeq: number } | null> {
   const { rows } = await db.query<{ last_event_seq: number }>(
     `WITH lead AS (
        SELECT lead_id, last_event_seq FROM leads WHERE lead_id = $1 AND stage = 'outcome' AND nurture_cycle = $2 FOR UPDATE
@@ -267,13 +297,29 @@ export async function reserveReopen(db: Pool | PoolClient, input: ReopenRequest,
        SELECT lead_id, $2 + 1, $3, $4, $5, $6, false, now() + ${REOPEN_HOLD} FROM lead
        ON CONFLICT (lead_id, cycle) DO UPDATE SET reason = EXCLUDED.reason, actor = EXCLUDED.actor, note = EXCLUDED.note,
          submission_id = EXCLUDED.submission_id, requested_at = now(), started = false, reserved_until = EXCLUDED.reserved_until
-       WHERE NOT r.started OR $7
+       WHERE NOT r.started OR r.xmin::text = $7
        RETURNING 1
      )
      SELECT last_event_seq FROM lead WHERE EXISTS (SELECT 1 FROM reserved)`,
-    [input.leadId, input.cycle, input.reason, input.actor, input.note, input.submissionId, options.noRunGoing ?? false],
+    [input.leadId, input.cycle, input.reason, input.actor, input.note, input.submissionId, options.takeOver ?? null],
   );
   return rows[0] ? { nextSeq: rows[0].last_event_seq + 1 } : null;
+}
+
+/**
+ * A confirmed reopen of the cycle after `cycle` whose run has not written (the
+ * read model still shows the lead closed at `cycle`): its row's version, for
+ * reserveReopen's `takeOver` once Temporal holds no run of the lead (the run
+ * ended before its first write, and the lead would otherwise stay closed for
+ * good); null when there is none.
+ */
+export async function unwrittenReopen(pool: Pool, input: { leadId: string; cycle: number }): Promise<string | null> {
+  const { rows } = await pool.query<{ version: string }>(
+    `SELECT r.xmin::text AS version FROM lead_reopens r JOIN leads l ON l.lead_id = r.lead_id
+     WHERE r.lead_id = $1 AND r.cycle = $2 + 1 AND r.started AND l.stage = 'outcome' AND l.nurture_cycle = $2`,
+    [input.leadId, input.cycle],
+  );
+  return rows[0]?.version ?? null;
 }
 
 /** This reopen's run was started: it holds the closed cycle for good, with this reopen's reason, actor and note. */

@@ -4,7 +4,7 @@ import type { LeadView } from '../../../domain/lead-view';
 import { randomUUID } from 'node:crypto';
 import { reopenLead } from '../../../api/intake';
 import { newSubmission, queryLeadState } from '../../../api/lead-client';
-import { confirmReopen, findLeadRecord, recordClosedResubmission, reserveReopen, type ReopenRequest } from '../../../db/intake';
+import { closedCycleState, confirmReopen, findLeadRecord, recordClosedResubmission, reserveReopen, unwrittenReopen, type ReopenRequest } from '../../../db/intake';
 import { leadEvents } from '../../../db/lead-queries';
 import { createLogger } from '../../../platform/logger';
 import { leadWorkflowId } from '../../../workflows/ids';
@@ -142,8 +142,10 @@ describe('POST /v1/leads/{id}/reopen', () => {
     expect(answers[answers.length - 1]).toBe('reopened');
     expect([['duplicate', 'reopened'], [409, 'reopened']]).toContainEqual(answers);
     await expectNewCycle(leadId, before);
-    const kept = await h.pool.query('SELECT cycle, reason, actor FROM lead_reopens WHERE lead_id = $1', [leadId]);
-    expect(kept.rows).toEqual([{ cycle: 1, reason: 'reopened_by_manager', actor: 'manager' }]);
+    const kept = await h.pool.query('SELECT cycle, reason, actor, note, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
+    // The reopen on record is the one whose run started, with its own note.
+    const winnerNote = a.status === 202 && a.body.status === 'reopened' ? 'Prospect changed hands; new CISO asked for a call' : null;
+    expect(kept.rows).toEqual([{ cycle: 1, reason: 'reopened_by_manager', actor: 'manager', note: winnerNote, started: true }]);
     // Now running: a second reopen is the wrong stage.
     const again = await reopen(leadId);
     expect(again.status).toBe(409);
@@ -154,9 +156,9 @@ describe('POST /v1/leads/{id}/reopen', () => {
     const { leadId, intake } = await qualifiedLead();
     // The resubmission read the lead as closed at cycle 0 just before the manager's reopen landed.
     expect((await reopen(leadId)).body).toEqual({ leadId, status: 'reopened' });
-    const recorded = await recordClosedResubmission(h.pool, { leadId, cycle: 0, submissionId: `late-${leadId}`, decision: 'record' });
-    // Refused outright once the new run has written, asked of Temporal (whose answer is: going) before that.
-    expect(['reopened', 'ask_temporal']).toContain(recorded);
+    const recorded = await recordClosedResubmission(h.pool, { leadId, cycle: 0, submissionId: `late-${leadId}`, decision: 'record', reopensSeen: null });
+    // Refused outright once the new run has written; before that, the reopen on record is not the none this record was read with.
+    expect(['reopened', 'changed']).toContain(recorded);
     const view = await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery');
     expect(view.events.filter((e) => e.type === 'resubmitted_while_closed')).toEqual([]);
     expect((await notifications(leadId)).filter((n) => n.kind === 'closed_lead_resubmitted')).toEqual([]);
@@ -169,8 +171,13 @@ describe('POST /v1/leads/{id}/reopen', () => {
       leadId, cycle: 0, reason: 'reopened_by_manager', actor: 'manager', note: null, submissionId,
     });
     const lastSeq = async (leadId: string) => (await findLeadRecord(h.pool, leadId))!.lastEventSeq;
-    const record = (leadId: string, options: { noRunGoing?: boolean } = {}) =>
-      recordClosedResubmission(h.pool, { leadId, cycle: 0, submissionId: `late-${randomUUID()}`, decision: 'record', ...options });
+    const submission = (leadId: string) => ({ leadId, cycle: 0, submissionId: `late-${randomUUID()}`, decision: 'record' as const });
+    /** As the API records once Temporal holds no run of the lead: against the reopens as read before it asked. */
+    const record = async (leadId: string) => {
+      const input = submission(leadId);
+      return recordClosedResubmission(h.pool, { ...input, reopensSeen: (await closedCycleState(h.pool, input)).reopens });
+    };
+    const lapse = (leadId: string) => h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
 
     it('a resubmission recorded first: the reopen starts its events after it', async () => {
       const { leadId } = await qualifiedLead();
@@ -179,18 +186,30 @@ describe('POST /v1/leads/{id}/reopen', () => {
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 2 });
     });
 
-    it('the reopen written first: the resubmission records nothing and goes to the new run; past a lapsed hold, only once no run is going', async () => {
+    it('the reopen written first: the resubmission records nothing; past a lapsed hold, only as the reopens stood when Temporal was asked', async () => {
       const { leadId } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 1 });
       expect(await record(leadId)).toBe('reopened');
       expect(await lastSeq(leadId)).toBe(closedAt);
-      // Its hold lapsed unconfirmed: the run may have started behind its reopener's deadline, so Temporal is asked first.
-      await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
-      expect(await record(leadId)).toBe('ask_temporal');
+      await lapse(leadId);
+      // Read, then Temporal asked; meanwhile another reopen takes the reservation over and its start wins: that answer is stale.
+      const read = await closedCycleState(h.pool, submission(leadId));
+      expect(read).toMatchObject({ closed: true, seen: false, held: false });
+      expect(read.reopens).not.toBeNull();
+      const other = reopenRequest(leadId);
+      expect(await reserveReopen(h.pool, other)).toEqual({ nextSeq: closedAt + 1 });
+      await confirmReopen(h.pool, other);
+      expect(await recordClosedResubmission(h.pool, { ...submission(leadId), reopensSeen: read.reopens })).toBe('changed');
       expect(await lastSeq(leadId)).toBe(closedAt);
-      // No run going: the reopen never got going, the closed cycle records again, and the next reopen starts after that.
-      expect(await record(leadId, { noRunGoing: true })).toBe('recorded');
+    });
+
+    it('past a lapsed hold that no reopen took over, the closed cycle records again and the next reopen starts after that', async () => {
+      const { leadId } = await qualifiedLead();
+      const closedAt = await lastSeq(leadId);
+      await reserveReopen(h.pool, reopenRequest(leadId));
+      await lapse(leadId);
+      expect(await record(leadId)).toBe('recorded');
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 2 });
     });
 
@@ -215,16 +234,20 @@ describe('POST /v1/leads/{id}/reopen', () => {
       expect(await lastSeq(leadId)).toBe(closedAt);
     });
 
-    it('a reopen whose run was started holds the closed cycle while its run may be going, and no second reopen of that cycle is written', async () => {
+    it('a confirmed reopen is never reserved over, and taken over only as it stood when Temporal was seen to hold no run', async () => {
       const { leadId } = await qualifiedLead();
       const won = reopenRequest(leadId);
       await reserveReopen(h.pool, won);
       // Another reopener reserved after it (taking the row over) and then lost the start: only the winner confirms.
       await reserveReopen(h.pool, reopenRequest(leadId, 'the-other-reopener'));
       await confirmReopen(h.pool, won);
-      await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
-      expect(await record(leadId)).toBe('ask_temporal');
+      await lapse(leadId);
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toBeNull();
+      const version = await unwrittenReopen(h.pool, { leadId, cycle: 0 });
+      expect(version).not.toBeNull();
+      // Rewritten since that version was read (as a late confirmation would): the version no longer names it.
+      await confirmReopen(h.pool, won);
+      expect(await reserveReopen(h.pool, reopenRequest(leadId), { takeOver: version! })).toBeNull();
       const kept = await h.pool.query('SELECT cycle, submission_id, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
       expect(kept.rows).toEqual([{ cycle: 1, submission_id: won.submissionId, started: true }]);
     });
@@ -280,7 +303,7 @@ describe('POST /v1/leads/{id}/reopen', () => {
       const { leadId } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
       await eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
-      const lost = reopenRequest(leadId, 'the-lost-reopen');
+      const lost: ReopenRequest = { ...reopenRequest(leadId, 'the-lost-reopen'), reason: 'resubmitted', actor: null };
       await reserveReopen(h.pool, lost);
       const run = await h.env.client.workflow.start('leadReopenedUnwritten', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
       await confirmReopen(h.pool, lost);
@@ -290,8 +313,33 @@ describe('POST /v1/leads/{id}/reopen', () => {
       expect((await reopen(leadId)).body).toEqual({ leadId, status: 'reopened' });
       const view = await leadUntil(h, leadId, (v) => v.cycle === 1 && v.stage === 'awaiting_discovery' && v.owner !== null);
       expect(Math.min(...view.events.filter((e) => e.seq > closedAt).map((e) => e.seq))).toBe(closedAt + 1);
-      const kept = await h.pool.query('SELECT cycle, reason, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
-      expect(kept.rows).toEqual([{ cycle: 1, reason: 'reopened_by_manager', started: true }]);
+      const kept = await h.pool.query('SELECT cycle, reason, submission_id, started FROM lead_reopens WHERE lead_id = $1', [leadId]);
+      expect(kept.rows).toEqual([{ cycle: 1, reason: 'reopened_by_manager', submission_id: expect.not.stringMatching(/^the-lost-reopen$/), started: true }]);
+    });
+
+    it('a resubmission while the closed run is still writing waits for it to close, and is left to the relay past the hand-over deadline', async () => {
+      const { leadId, intake } = await qualifiedLead();
+      const closedAt = await lastSeq(leadId);
+      await eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
+      const recorded = async () => (await eventKeys(leadId)).filter((e) => e.type === 'resubmitted_while_closed');
+      // A closed run still writing its last events (a late engagement) takes numbers after the outcome the read model shows.
+      const stillWriting = () => h.env.client.workflow.start('leadStillFinishing', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
+      const finishing = await stillWriting();
+      try {
+        expect((await resubmit(intake)).body).toEqual({ leadId, status: 'queued' });
+        expect(await lastSeq(leadId)).toBe(closedAt);
+        expect(await recorded()).toEqual([]);
+      } finally {
+        await finishing.terminate('its last writes are done');
+      }
+      // Closing while the resubmission waits: recorded as soon as it has closed.
+      const closing = await stillWriting();
+      const answer = resubmit(intake);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await closing.terminate('its last writes are done');
+      expect((await answer).body).toEqual({ leadId, status: 'recorded' });
+      expect(await lastSeq(leadId)).toBe(closedAt + 1);
+      expect(await recorded()).toHaveLength(1);
     });
 
     it('a reopen that read the lead before the resubmission landed: both are written, each at its own sequence number', async () => {
