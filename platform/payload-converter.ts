@@ -12,6 +12,11 @@
  * surrogate, and on well-formed text both encoders are UTF-8 itself
  * (test/unit/platform/payload-converter.test.ts). So histories written with
  * either converter replay with the other, and nothing on the wire changes.
+ * Reading, the two agree on well-formed UTF-8, which is all a JSON encoder
+ * writes (a leading byte-order mark is kept, as the SDK keeps it); they differ
+ * only in how many U+FFFD stand for a malformed sequence. Inside the sandbox
+ * the encoder is the host's, so `data` is a host-realm Uint8Array; nothing on
+ * the way out tests its realm (the replay tests run this path).
  *
  * Imports nothing but @temporalio/common, so it is safe inside the sandbox.
  */
@@ -27,7 +32,7 @@ import {
 } from '@temporalio/common';
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder();
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The SDK's JsonPayloadConverter (same encoding, same metadata, same failures), with native UTF-8. */
 export class NativeUtf8JsonPayloadConverter extends JsonPayloadConverter {

@@ -40,6 +40,12 @@ describe('payload converter with native UTF-8', () => {
     );
   });
 
+  it('reads a leading byte-order mark as the SDK does: kept, so the JSON does not parse', () => {
+    const withBom = { ...defaultPayloadConverter.toPayload({ a: 1 }), data: new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from('{"a":1}')]) };
+    expect(() => defaultPayloadConverter.fromPayload(withBom)).toThrow(SyntaxError);
+    expect(() => payloadConverter.fromPayload(withBom)).toThrow(SyntaxError);
+  });
+
   it('keeps the SDK converter for what is not JSON: undefined and binary', () => {
     expect(metadataOf(payloadConverter.toPayload(undefined))).toEqual(metadataOf(defaultPayloadConverter.toPayload(undefined)));
     const binary = new Uint8Array([0, 255, 128, 7]);
