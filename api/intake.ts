@@ -29,7 +29,7 @@ import {
 import { activeRuleset } from '../db/rulesets';
 import type { Logger } from '../platform/logger';
 import type { InboundSubmission } from '../workflows/messages';
-import { leadRunEnded, leadRunGoing, newSubmission, signalSubmission, startReopenedRun, submitLead, type ReopenInput } from './lead-client';
+import { goingRunId, newSubmission, runEnded, signalSubmission, startReopenedRun, submitLead, type ReopenInput } from './lead-client';
 import type { IntakeStatus } from './schemas';
 
 export interface IntakeDeps {
@@ -80,7 +80,7 @@ export async function reopenLead(
   submission: InboundSubmission,
   why: { reason: ReopenInput['reason']; actor?: string; note?: string | null },
 ): Promise<ReopenResult> {
-  if (await withTemporal(deps, () => leadRunGoing(deps.temporal, lead.leadId))) return 'running';
+  if (await withTemporal(deps, () => goingRunId(deps.temporal, lead.leadId))) return 'running';
   const request: ReopenRequest = {
     leadId: lead.leadId, cycle: lead.cycle, reason: why.reason, actor: why.actor ?? null, note: why.note ?? null, submissionId: submission.submissionId,
   };
@@ -111,7 +111,7 @@ export async function reopenLead(
 async function takeOverUnwrittenReopen(deps: IntakeDeps, request: ReopenRequest): Promise<{ nextSeq: number } | null> {
   const version = await unwrittenReopen(deps.pool, request);
   if (version === null) return null;
-  if (await withTemporal(deps, () => leadRunGoing(deps.temporal, request.leadId))) return null;
+  if (await withTemporal(deps, () => goingRunId(deps.temporal, request.leadId))) return null;
   return reserveReopen(deps.pool, request, { takeOver: version });
 }
 
@@ -120,18 +120,21 @@ async function takeOverUnwrittenReopen(deps: IntakeDeps, request: ReopenRequest)
  * the lead: the closed run may still be writing its last events, and a reopen's
  * run may have started behind its reopener's deadline, and either takes the
  * number this record would. A reopen's run gets the submission instead (false);
- * the closed run is waited for (it closes a moment after its outcome). Still
- * finishing past the hand-over deadline, or Temporal away, the submission is
- * left to the relay (throws): nothing is recorded on a guess.
+ * with none on record, the closed run is waited for (it closes a moment after
+ * its outcome). Still finishing past the hand-over deadline, or Temporal away,
+ * the submission is left to the relay (throws): nothing is recorded on a guess.
  */
 async function recordOnClosedCycle(deps: IntakeDeps, lead: LeadRecord, submission: InboundSubmission, decision: 'record' | 'stay_closed'): Promise<boolean> {
   const record = { leadId: lead.leadId, cycle: lead.cycle, submissionId: submission.submissionId, decision };
   const state = await closedCycleState(deps.pool, record);
   if (state.seen) return true;
   if (!state.closed || state.held) return false;
-  if (await withTemporal(deps, () => leadRunGoing(deps.temporal, lead.leadId))) {
+  // One deadline for the question and the wait, so a hand-over stays within it.
+  const deadline = Date.now() + TEMPORAL_HANDOVER_MS;
+  const going = await deps.temporal.withDeadline(deadline, () => goingRunId(deps.temporal, lead.leadId));
+  if (going) {
     if (state.reopens !== null) return false;
-    await withTemporal(deps, () => leadRunEnded(deps.temporal, lead.leadId));
+    await deps.temporal.withDeadline(deadline, () => runEnded(deps.temporal, lead.leadId, going));
   }
   return (await recordClosedResubmission(deps.pool, { ...record, reopensSeen: state.reopens })) === 'recorded';
 }

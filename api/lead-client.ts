@@ -90,20 +90,21 @@ export async function startReopenedRun(
   }
 }
 
-/** Whether a run with the lead's id is going now (a closed run still finishing its last writes, or a new cycle's); false when none is or Temporal no longer holds any. */
-export async function leadRunGoing(temporal: Client, leadId: string): Promise<boolean> {
+/** The run with the lead's id going now (a closed run still finishing its last writes, or a new cycle's), by run id; null when none is or Temporal no longer holds any. */
+export async function goingRunId(temporal: Client, leadId: string): Promise<string | null> {
   try {
-    return (await leadHandle(temporal, leadId).describe()).status.name === 'RUNNING';
+    const { status, runId } = await leadHandle(temporal, leadId).describe();
+    return status.name === 'RUNNING' ? runId : null;
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
+    if (error instanceof WorkflowNotFoundError) return null;
     throw error;
   }
 }
 
-/** Settles once the lead's run has closed, however it closed (the caller bounds the wait with a deadline). */
-export async function leadRunEnded(temporal: Client, leadId: string): Promise<void> {
+/** Settles once that run of the lead has closed, however it closed (a later run, say a reopen's, is not waited for; the caller bounds the wait). */
+export async function runEnded(temporal: Client, leadId: string, runId: string): Promise<void> {
   try {
-    await leadHandle(temporal, leadId).result();
+    await temporal.workflow.getHandle(leadWorkflowId(leadId), runId).result();
   } catch (error) {
     if (error instanceof WorkflowFailedError || error instanceof WorkflowNotFoundError) return;
     throw error;
