@@ -21,17 +21,17 @@ const GAUGE_TTL_MS = 30_000;
 
 type Counts = Array<{ label: string; n: number }>;
 
-/** The latest counts, re-read at most once per TTL; concurrent scrapes share one query. */
-function cachedCounts(read: () => Promise<Counts>): () => Promise<Counts> {
-  let cached: { at: number; counts: Promise<Counts> } | undefined;
+/** The latest reading, re-read at most once per TTL; concurrent scrapes share one query. */
+function cachedReading<T>(read: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; reading: Promise<T> } | undefined;
   return () => {
     if (!cached || Date.now() - cached.at > GAUGE_TTL_MS) {
-      const counts = read();
-      cached = { at: Date.now(), counts };
+      const reading = read();
+      cached = { at: Date.now(), reading };
       // A failed read is not cached: the next scrape tries again.
-      counts.catch(() => (cached = undefined));
+      reading.catch(() => (cached = undefined));
     }
-    return cached.counts;
+    return cached.reading;
   };
 }
 
@@ -63,7 +63,7 @@ export function createMetrics(options: { pool: Pool; defaultMetrics?: boolean })
     labelNames: ['action', 'reason', 'decided_by'] as const,
     registers: [registry],
   });
-  const countBy = (sql: string) => cachedCounts(async () => (await options.pool.query<{ label: string; n: number }>(sql)).rows);
+  const countBy = (sql: string) => cachedReading<Counts>(async () => (await options.pool.query<{ label: string; n: number }>(sql)).rows);
   const outcomes = countBy('SELECT status AS label, count(*)::int AS n FROM lead_outcomes GROUP BY status');
   const stages = countBy('SELECT stage AS label, count(*)::int AS n FROM leads GROUP BY stage');
   new Gauge({
@@ -86,6 +86,28 @@ export function createMetrics(options: { pool: Pool; defaultMetrics?: boolean })
       const rows = await stages();
       this.reset();
       for (const row of rows) this.set({ stage: row.label }, row.n);
+    },
+  });
+  const pending = cachedReading(async () => {
+    const { rows } = await options.pool.query<{ n: number; oldest: number }>(
+      `SELECT count(*)::int AS n, COALESCE(floor(extract(epoch FROM now() - min(created_at))), 0)::int AS oldest FROM intake_outbox WHERE status = 'pending'`,
+    );
+    return rows[0]!;
+  });
+  new Gauge({
+    name: 'leadgate_intake_pending',
+    help: 'Submissions kept in PostgreSQL and not yet handed to Temporal (the relay hands them over; refreshed at most every 30 s).',
+    registers: [registry],
+    async collect() {
+      this.set((await pending()).n);
+    },
+  });
+  new Gauge({
+    name: 'leadgate_intake_pending_oldest_seconds',
+    help: 'Age of the oldest submission not yet handed to Temporal; seconds at most in normal running. Alert when it grows: Temporal away, or a hand-over the relay keeps retrying.',
+    registers: [registry],
+    async collect() {
+      this.set((await pending()).oldest);
     },
   });
   return { registry, httpDuration, leadsStarted, intakeSubmissions, updateRejections };

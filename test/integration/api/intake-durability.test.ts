@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../../api/app';
 import { relayQueuedIntakes } from '../../../api/intake';
+import { createMetrics } from '../../../api/metrics';
 import { loadConfig } from '../../../config/config';
 import { purgeHandedOverIntakes } from '../../../db/intake';
 import { createPool } from '../../../db/pool';
@@ -51,6 +52,13 @@ describe('when Temporal cannot take an intake', () => {
     expect(answers.map((a) => [a.status, a.body.status])).toEqual(intakes.map(() => [202, 'queued']));
     const leadIds = answers.map((a) => a.body.leadId as string);
     expect((await outboxRows(leadIds)).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+    // An operator sees them waiting (a fresh registry: the gauges cache their reading).
+    const waiting = await createMetrics({ pool: h.pool }).registry.getSingleMetricAsString('leadgate_intake_pending');
+    expect(Number(/^leadgate_intake_pending (\d+)$/m.exec(waiting)?.[1])).toBeGreaterThanOrEqual(3);
+    // The first has waited ten minutes: the age an operator alerts on.
+    await h.pool.query("UPDATE intake_outbox SET created_at = now() - interval '10 minutes' WHERE lead_id = $1", [leadIds[0]]);
+    const oldest = await createMetrics({ pool: h.pool }).registry.getSingleMetricAsString('leadgate_intake_pending_oldest_seconds');
+    expect(Number(/^leadgate_intake_pending_oldest_seconds (\d+)$/m.exec(oldest)?.[1])).toBeGreaterThanOrEqual(600);
     // A replay of a queued request is a duplicate of it, not a second submission.
     const replay = await request(app).post('/v1/leads').set(bearer(h.keys.intake)).set('Idempotency-Key', `dur-0-${intakes[0]!.domain}`).send(intakes[0]!);
     expect(replay.body).toEqual({ leadId: leadIds[0], status: 'duplicate' });
