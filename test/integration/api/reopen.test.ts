@@ -178,6 +178,10 @@ describe('POST /v1/leads/{id}/reopen', () => {
       return recordClosedResubmission(h.pool, { ...input, reopensSeen: (await closedCycleState(h.pool, input)).reopens });
     };
     const lapse = (leadId: string) => h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
+    const recordedOnClosedCycle = async (leadId: string) => (await eventKeys(leadId)).filter((e) => e.type === 'resubmitted_while_closed');
+    /** A run under the lead's id that no worker takes: a closed run still finishing its writes, or a reopen's run not yet written. */
+    const runNobodyWorks = (leadId: string, type: string) => h.env.client.workflow.start(type, { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
+    const closedRunDone = (leadId: string) => eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
 
     it('a resubmission recorded first: the reopen starts its events after it', async () => {
       const { leadId } = await qualifiedLead();
@@ -256,9 +260,9 @@ describe('POST /v1/leads/{id}/reopen', () => {
       const { leadId } = await qualifiedLead();
       const deps = { temporal: h.env.client, taskQueue: h.taskQueue, pool: h.pool, log: createLogger('silent') };
       const closed = (await findLeadRecord(h.pool, leadId))!;
-      await eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
+      await closedRunDone(leadId);
       // The closed run still finishing its last writes: a run with the lead's id that nobody answers for now.
-      const finishing = await h.env.client.workflow.start('leadStillFinishing', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
+      const finishing = await runNobodyWorks(leadId, 'leadStillFinishing');
       try {
         // A finishing run still takes event numbers: no number is reserved for the new cycle until it has ended.
         expect(await reopenLead(deps, closed, newSubmission(closed.intake), { reason: 'reopened_by_manager', actor: 'manager' })).toBe('running');
@@ -279,33 +283,32 @@ describe('POST /v1/leads/{id}/reopen', () => {
     it("a reopen whose run started behind its reopener's deadline: past the lapsed hold, a resubmission goes to that run, and is recorded once the run has gone without writing", async () => {
       const { leadId, intake } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
-      await eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
+      await closedRunDone(leadId);
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toEqual({ nextSeq: closedAt + 1 });
       // The start reached Temporal, its answer did not reach the reopener (no confirmation), and no worker has written the run's first event yet.
-      const reopened = await h.env.client.workflow.start('leadReopenedUnwritten', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
-      await h.pool.query("UPDATE lead_reopens SET reserved_until = now() - interval '1 second' WHERE lead_id = $1", [leadId]);
-      const resubmitted = async () => (await eventKeys(leadId)).filter((e) => e.type === 'resubmitted_while_closed');
+      const reopened = await runNobodyWorks(leadId, 'leadReopenedUnwritten');
+      await lapse(leadId);
       try {
         // Recorded now, it would take closedAt + 1, the number the run's first event is about to be written under.
         expect((await resubmit(intake)).body).toEqual({ leadId, status: 'duplicate' });
         expect(await lastSeq(leadId)).toBe(closedAt);
-        expect(await resubmitted()).toEqual([]);
+        expect(await recordedOnClosedCycle(leadId)).toEqual([]);
       } finally {
         await reopened.terminate('the reopened run ended before its first write');
       }
       // The reopen never got going: the closed cycle is the lead's again.
       expect((await resubmit(intake)).body).toEqual({ leadId, status: 'recorded' });
       expect(await lastSeq(leadId)).toBe(closedAt + 1);
-      expect(await resubmitted()).toHaveLength(1);
+      expect(await recordedOnClosedCycle(leadId)).toHaveLength(1);
     });
 
     it('a confirmed reopen whose run ended before its first write does not leave the lead closed for good: the next reopen opens the cycle', async () => {
       const { leadId } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
-      await eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
+      await closedRunDone(leadId);
       const lost: ReopenRequest = { ...reopenRequest(leadId, 'the-lost-reopen'), reason: 'resubmitted', actor: null };
       await reserveReopen(h.pool, lost);
-      const run = await h.env.client.workflow.start('leadReopenedUnwritten', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
+      const run = await runNobodyWorks(leadId, 'leadReopenedUnwritten');
       await confirmReopen(h.pool, lost);
       // While its run may be going, it holds the cycle; once Temporal holds no run, the reopen is taken over from the same number.
       expect(await reserveReopen(h.pool, reopenRequest(leadId))).toBeNull();
@@ -320,15 +323,14 @@ describe('POST /v1/leads/{id}/reopen', () => {
     it('a resubmission while the closed run is still writing waits for it to close, and is left to the relay past the hand-over deadline', async () => {
       const { leadId, intake } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
-      await eventually(async () => (await h.env.client.workflow.getHandle(leadId).describe()).status.name, (s) => s === 'COMPLETED');
-      const recorded = async () => (await eventKeys(leadId)).filter((e) => e.type === 'resubmitted_while_closed');
+      await closedRunDone(leadId);
       // A closed run still writing its last events (a late engagement) takes numbers after the outcome the read model shows.
-      const stillWriting = () => h.env.client.workflow.start('leadStillFinishing', { workflowId: leadWorkflowId(leadId), taskQueue: `nobody-${randomUUID()}` });
+      const stillWriting = () => runNobodyWorks(leadId, 'leadStillFinishing');
       const finishing = await stillWriting();
       try {
         expect((await resubmit(intake)).body).toEqual({ leadId, status: 'queued' });
         expect(await lastSeq(leadId)).toBe(closedAt);
-        expect(await recorded()).toEqual([]);
+        expect(await recordedOnClosedCycle(leadId)).toEqual([]);
       } finally {
         await finishing.terminate('its last writes are done');
       }
@@ -339,7 +341,7 @@ describe('POST /v1/leads/{id}/reopen', () => {
       await closing.terminate('its last writes are done');
       expect((await answer).body).toEqual({ leadId, status: 'recorded' });
       expect(await lastSeq(leadId)).toBe(closedAt + 1);
-      expect(await recorded()).toHaveLength(1);
+      expect(await recordedOnClosedCycle(leadId)).toHaveLength(1);
     });
 
     it('a reopen that read the lead before the resubmission landed: both are written, each at its own sequence number', async () => {
