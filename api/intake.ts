@@ -149,7 +149,11 @@ async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submissi
   } else if (await recordOnClosedCycle(deps, lead, submission, decision)) {
     return 'recorded';
   }
-  // Reopened a moment ago (by another submission or a manager): this one goes to that run like any resubmission.
+  // Reopened a moment ago (by another submission or a manager): this one goes to that run like any resubmission,
+  // once the run has written its first event. Before that it waits for the relay: a run ended before its first
+  // write (an operator terminated it) never reads its signals, and the relay then records or reopens afresh.
+  const now = await findLeadRecord(deps.pool, lead.leadId);
+  if (now?.stage === 'outcome' && now.cycle === lead.cycle) throw new Error("the lead's reopened run has not written yet; the submission waits for the relay");
   await withTemporal(deps, () => signalSubmission(deps.temporal, lead.leadId, submission));
   return 'duplicate';
 }

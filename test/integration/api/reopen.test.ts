@@ -280,7 +280,7 @@ describe('POST /v1/leads/{id}/reopen', () => {
       expect(kept.rows).toEqual([{ cycle: 1, started: true }]);
     });
 
-    it("a reopen whose run started behind its reopener's deadline: past the lapsed hold, a resubmission goes to that run, and is recorded once the run has gone without writing", async () => {
+    it("a reopen whose run started behind its reopener's deadline: past the lapsed hold, a resubmission waits until that run has written, and is recorded once the run has gone without writing", async () => {
       const { leadId, intake } = await qualifiedLead();
       const closedAt = await lastSeq(leadId);
       await closedRunDone(leadId);
@@ -289,10 +289,13 @@ describe('POST /v1/leads/{id}/reopen', () => {
       const reopened = await runNobodyWorks(leadId, 'leadReopenedUnwritten');
       await lapse(leadId);
       try {
-        // Recorded now, it would take closedAt + 1, the number the run's first event is about to be written under.
-        expect((await resubmit(intake)).body).toEqual({ leadId, status: 'duplicate' });
+        // Recorded now, it would take closedAt + 1, the number the run's first event is about to be written under;
+        // signalled now, it would be lost with a run that never writes. It waits for the relay.
+        const waiting = await resubmit(intake);
+        expect(waiting.body).toEqual({ leadId, status: 'queued' });
         expect(await lastSeq(leadId)).toBe(closedAt);
         expect(await recordedOnClosedCycle(leadId)).toEqual([]);
+        expect((await h.pool.query('SELECT status FROM intake_outbox WHERE lead_id = $1 AND status = $2', [leadId, 'pending'])).rows).toHaveLength(1);
       } finally {
         await reopened.terminate('the reopened run ended before its first write');
       }
