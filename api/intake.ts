@@ -44,8 +44,9 @@ const TEMPORAL_HANDOVER_MS = 3_000;
 
 export type HandoverStatus = Exclude<IntakeStatus, 'queued'>;
 
-function withTemporal<T>(deps: IntakeDeps, call: () => Promise<T>): Promise<T> {
-  return deps.temporal.withDeadline(Date.now() + TEMPORAL_HANDOVER_MS, call);
+/** A Temporal call within the hand-over deadline; calls that share one pass the same `deadline`. */
+function withTemporal<T>(deps: IntakeDeps, call: () => Promise<T>, deadline = Date.now() + TEMPORAL_HANDOVER_MS): Promise<T> {
+  return deps.temporal.withDeadline(deadline, call);
 }
 
 /** The ruleset whose reopen rules decide; a broken active ruleset falls back to the shipped rules rather than failing the intake. */
@@ -131,10 +132,10 @@ async function recordOnClosedCycle(deps: IntakeDeps, lead: LeadRecord, submissio
   if (!state.closed || state.held) return false;
   // One deadline for the question and the wait, so a hand-over stays within it.
   const deadline = Date.now() + TEMPORAL_HANDOVER_MS;
-  const going = await deps.temporal.withDeadline(deadline, () => goingRunId(deps.temporal, lead.leadId));
+  const going = await withTemporal(deps, () => goingRunId(deps.temporal, lead.leadId), deadline);
   if (going) {
     if (state.reopens !== null) return false;
-    await deps.temporal.withDeadline(deadline, () => runEnded(deps.temporal, lead.leadId, going));
+    await withTemporal(deps, () => runEnded(deps.temporal, lead.leadId, going), deadline);
   }
   return (await recordClosedResubmission(deps.pool, { ...record, reopensSeen: state.reopens })) === 'recorded';
 }
@@ -152,8 +153,8 @@ async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submissi
   // Reopened a moment ago (by another submission or a manager): this one goes to that run like any resubmission,
   // once the run has written its first event. Before that it waits for the relay: a run ended before its first
   // write (an operator terminated it) never reads its signals, and the relay then records or reopens afresh.
-  const now = await findLeadRecord(deps.pool, lead.leadId);
-  if (now?.stage === 'outcome' && now.cycle === lead.cycle) throw new Error("the lead's reopened run has not written yet; the submission waits for the relay");
+  const { closed } = await closedCycleState(deps.pool, { leadId: lead.leadId, cycle: lead.cycle, submissionId: submission.submissionId });
+  if (closed) throw new Error("the lead's reopened run has not written yet; the submission waits for the relay");
   await withTemporal(deps, () => signalSubmission(deps.temporal, lead.leadId, submission));
   return 'duplicate';
 }

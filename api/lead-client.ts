@@ -104,7 +104,7 @@ export async function goingRunId(temporal: Client, leadId: string): Promise<stri
 /** Settles once that run of the lead has closed, however it closed (a later run, say a reopen's, is not waited for; the caller bounds the wait). */
 export async function runEnded(temporal: Client, leadId: string, runId: string): Promise<void> {
   try {
-    await temporal.workflow.getHandle(leadWorkflowId(leadId), runId).result();
+    await leadHandle(temporal, leadId, runId).result();
   } catch (error) {
     if (error instanceof WorkflowFailedError || error instanceof WorkflowNotFoundError) return;
     throw error;
@@ -116,8 +116,9 @@ export async function signalSubmission(temporal: Client, leadId: string, submiss
   await leadHandle(temporal, leadId).signal(submitInboundSignal, submission);
 }
 
-export function leadHandle(temporal: Client, leadId: string) {
-  return temporal.workflow.getHandle<typeof leadQualificationWorkflowV4>(leadWorkflowId(leadId));
+/** The lead's workflow: its newest run, or the run named. */
+export function leadHandle(temporal: Client, leadId: string, runId?: string) {
+  return temporal.workflow.getHandle<typeof leadQualificationWorkflowV4>(leadWorkflowId(leadId), runId);
 }
 
 /** The live state of a running (or recently closed) lead. */

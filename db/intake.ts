@@ -322,7 +322,7 @@ export async function unwrittenReopen(pool: Pool, input: { leadId: string; cycle
   return rows[0]?.version ?? null;
 }
 
-/** This reopen's run was started: it holds the closed cycle for good, with this reopen's reason, actor and note. */
+/** This reopen's run was started: it holds the closed cycle, with this reopen's reason, actor and note, unless its run ends before its first write (unwrittenReopen). */
 export async function confirmReopen(pool: Pool, input: ReopenRequest): Promise<void> {
   await pool.query(
     `UPDATE lead_reopens SET started = true, reserved_until = NULL, reason = $3, actor = $4, note = $5, submission_id = $6
