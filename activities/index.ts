@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure, log, metricMeter } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { assignRouting, RulesetError, type Assignment, type Team } from '../domain';
+import { assignRouting, RulesetError, type Assignment, type Ruleset, type Team } from '../domain';
 import { insertLead, insertOutcome, updateLead, type RecordLeadInput, type RecordOutcomeInput, type RecordStageInput } from '../db/leads';
 import { enqueueNotification, type NotifyInput } from '../db/outbox';
 import { assignRep, type AssignRepInput } from '../db/reps';
@@ -58,6 +58,20 @@ async function loadRuleset(pool: Pool, pinned: string | undefined, input: LoadRu
   throw ApplicationFailure.retryable(`No valid ruleset to load (${problem}) and the lead carries none; retrying`, 'RulesetUnavailable');
 }
 
+/**
+ * A load's answer: the version, and its content only when the lead does not
+ * already hold that version. A nurture lead wakes holding the version it loaded
+ * last cycle, so the content (some 6 KB) is left out of its wake's history then.
+ */
+export interface LoadedRuleset {
+  version: string;
+  ruleset?: Ruleset;
+}
+
+function withoutKeptContent(loaded: StoredRuleset, keepVersion: string | null | undefined): LoadedRuleset {
+  return loaded.version === keepVersion ? { version: loaded.version } : loaded;
+}
+
 export type CaptureLeadInput = RecordLeadInput & LoadRulesetInput;
 
 /**
@@ -93,7 +107,7 @@ async function recordRouting(pool: Pool, { team, step }: RecordRoutingInput): Pr
 
 export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
   return {
-    loadRuleset: (input: LoadRulesetInput = {}) => loadRuleset(pool, pinnedRulesetVersion, input),
+    loadRuleset: async (input: LoadRulesetInput = {}): Promise<LoadedRuleset> => withoutKeptContent(await loadRuleset(pool, pinnedRulesetVersion, input), input.keepVersion),
     captureLead: (input: CaptureLeadInput) => captureLead(pool, pinnedRulesetVersion, input),
     recordLead: (input: RecordLeadInput) => insertLead(pool, input),
     recordStage: (input: RecordStageInput) => updateLead(pool, input),

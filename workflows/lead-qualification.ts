@@ -53,6 +53,7 @@ import {
   type OutcomeInput,
   type Reason,
   type Route,
+  type Ruleset,
   type ScopeFindings,
   type Stage,
 } from '../domain/core';
@@ -639,9 +640,17 @@ class LeadRun {
     return this.s.ruleset?.version ?? null;
   }
 
+  /** A load leaves the content out when it is the version this lead holds (and loads recorded before that carry it anyway). */
   private useRuleset(loaded: LoadedRuleset): void {
-    this.s.ruleset = { version: loaded.version, ruleset: sharedRuleset(loaded.ruleset) };
+    const ruleset = loaded.ruleset ? sharedRuleset(loaded.ruleset) : this.heldRuleset(loaded.version);
+    this.s.ruleset = { version: loaded.version, ruleset };
     this.s.view.rulesetVersion = loaded.version;
+  }
+
+  private heldRuleset(version: string): Ruleset {
+    // The load leaves the content out only for the version it was told this lead holds; anything else is a bug, retried as a failed task.
+    if (this.s.ruleset?.version !== version) throw new Error(`Ruleset ${version} loaded without content, and this lead holds ${this.s.ruleset?.version ?? 'none'}`);
+    return this.s.ruleset.ruleset;
   }
 
   private ruleset(): NonNullable<LeadState['ruleset']> {

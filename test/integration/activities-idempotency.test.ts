@@ -222,5 +222,18 @@ it('loadRuleset activates the shipped default on a fresh database; without a usa
   const env = new MockActivityEnvironment();
   await expect(env.run(pinned.loadRuleset, {})).rejects.toMatchObject({ type: 'RulesetUnavailable', nonRetryable: false });
   await expect(env.run(pinned.loadRuleset, { keepVersion: 'missing+0001' })).rejects.toMatchObject({ type: 'RulesetUnavailable', nonRetryable: false });
-  await expect(env.run(pinned.loadRuleset, { keepVersion: active.version })).resolves.toEqual(active);
+  // The lead keeps the version it holds: the answer names it and leaves the content out.
+  await expect(env.run(pinned.loadRuleset, { keepVersion: active.version })).resolves.toEqual({ version: active.version });
+});
+
+it('loadRuleset leaves the content out only when the lead already holds the version it loads', async () => {
+  const active = await activities.loadRuleset();
+  expect(active.ruleset).toBeDefined();
+  expect(await activities.loadRuleset({ keepVersion: active.version })).toEqual({ version: active.version });
+  expect(await activities.loadRuleset({ keepVersion: 'an-older-version+0000000000000000' })).toEqual(active);
+  expect(await activities.loadRuleset({ keepVersion: null })).toEqual(active);
+  // Capture's answer always carries the content: a new run holds no ruleset yet.
+  const leadId = `lead_${randomUUID()}`;
+  const capture = { leadId, intake: inboundLead(), view: view(leadId, { rulesetVersion: null }), events: [event(0, 'captured')], lastEventSeq: 0, keepVersion: active.version };
+  expect(await activities.captureLead(capture)).toEqual(active);
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { defaultRuleset, parseRuleset, RulesetError } from '../../domain';
 import { activeRuleset, saveRuleset } from '../../db/rulesets';
-import { submitDiscoveryUpdate } from '../../workflows/messages';
+import { getLeadStateQuery, submitDiscoveryUpdate } from '../../workflows/messages';
 import { eventually } from '../support/db';
 import { unconfirmedNeedDiscovery } from '../support/discovery';
 import { asRep, closeHarness, createHarness, routedLead, waitForStage, type Harness } from '../support/lead-harness';
@@ -87,5 +87,32 @@ it('wakes nurturing leads under a broken active ruleset without failing any, and
       (n) => n === leads.length,
     );
     expect(written).toBe(3);
+  });
+});
+
+it('wakes a nurturing lead under the ruleset published while it slept, and keeps that one through its next wake', async () => {
+  const taskQueue = uniqueTaskQueue('ruleset-wake');
+  const worker = await createTestWorker({ env: h.env, pool: h.pool, bundle: h.bundle, taskQueue });
+  const nurtureOnce = async (leadId: string, cycle: number) => {
+    const { owner } = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === cycle);
+    await h.env.client.workflow.getHandle(leadId).executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(owner), payload: unconfirmedNeedDiscovery() }] });
+    return waitForStage(h, leadId, 'nurture', (v) => v.cycle === cycle);
+  };
+  await worker.runUntil(async () => {
+    const { leadId, handle } = await routedLead(h, taskQueue);
+    expect((await nurtureOnce(leadId, 0)).rulesetVersion).toBe(fast);
+    const published = parseRuleset({ ...fastRuleset({ nurture: { defaultCadence: '3s', minimumDelay: '1s' } }), version: `rs-next-${randomUUID().slice(0, 8)}` });
+    const next = await saveRuleset(h.pool, published, { activate: true });
+    try {
+      // The wake loads the new version's content: the lead is routed and scored by it.
+      expect(await nurtureOnce(leadId, 1)).toMatchObject({ rulesetVersion: next, scores: expect.objectContaining({ total: expect.any(Number) }) });
+      // The next wake finds the version it holds: no content comes back, and the lead goes on with its own copy.
+      const woken = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 2);
+      expect(woken).toMatchObject({ rulesetVersion: next, owner: expect.any(String), scores: expect.objectContaining({ total: expect.any(Number) }) });
+      expect(await handle.query(getLeadStateQuery)).toMatchObject({ stage: 'awaiting_discovery', cycle: 2, rulesetVersion: next });
+    } finally {
+      const fastContent = (await h.pool.query('SELECT content FROM rulesets WHERE version = $1', [fast])).rows[0].content;
+      await saveRuleset(h.pool, fastContent, { activate: true });
+    }
   });
 });

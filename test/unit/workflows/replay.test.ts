@@ -35,10 +35,10 @@ const paths = [
 /** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
 const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
 
-it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6), the V4 type routing in one write (v7)', () => {
+it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6), the V4 type routing in one write (v7), its wake-up loads without the ruleset it holds (v8)', () => {
   const expected = [
-    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, `v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`, `v6.${p}.json`, `v7.${p}.json`]),
-    ...v3Paths.flatMap((p) => [`v3.${p}.json`, `v4.${p}.json`, `v5.${p}.json`, `v6.${p}.json`, `v7.${p}.json`]),
+    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, ...['v3', 'v4', 'v5', 'v6', 'v7', 'v8'].map((v) => `${v}.${p}.json`)]),
+    ...v3Paths.flatMap((p) => ['v3', 'v4', 'v5', 'v6', 'v7', 'v8'].map((v) => `${v}.${p}.json`)),
   ];
   expect(files).toEqual(expect.arrayContaining(expected));
 });
@@ -101,10 +101,15 @@ const workflowType = (history: HistoryJson) =>
   (history.events[0]!.workflowExecutionStartedEventAttributes as { workflowType: { name: string } }).workflowType.name;
 
 /** The workflow type each recorded version's leads were started as (unlisted versions: the original type, patch markers and all). */
-const TYPE_OF_VERSION: Record<string, string> = { 'v5.': 'leadQualificationWorkflowV2', 'v6.': 'leadQualificationWorkflowV3', 'v7.': 'leadQualificationWorkflowV4' };
+const TYPE_OF_VERSION: Record<string, string> = {
+  'v5.': 'leadQualificationWorkflowV2',
+  'v6.': 'leadQualificationWorkflowV3',
+  'v7.': 'leadQualificationWorkflowV4',
+  'v8.': 'leadQualificationWorkflowV4',
+};
 const typeOfFile = (file: string) => TYPE_OF_VERSION[file.slice(0, 3)] ?? 'leadQualificationWorkflow';
 
-it('records each version as its workflow type: V2 (v5), V3 (v6) and V4 (v7) with no patch marker, older ones as leadQualificationWorkflow', () => {
+it('records each version as its workflow type: V2 (v5), V3 (v6) and V4 (v7, v8) with no patch marker, older ones as leadQualificationWorkflow', () => {
   for (const file of files) {
     const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
     const type = typeOfFile(file);
@@ -137,7 +142,7 @@ it.each([
   await expect(replay(withoutEvents(history, new Set([writes[captureWrite]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
 });
 
-it.each(['v7.qualified-in-one-call.json', 'v7.nurture-cycle-then-disqualified.run2.json'])(
+it.each(['v7.qualified-in-one-call.json', 'v7.nurture-cycle-then-disqualified.run2.json', 'v8.nurture-cycle-then-disqualified.run2.json'])(
   'fails %s without its routing write (negative control: routing is one local activity, assignment and write together)',
   async (file) => {
     const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
@@ -174,4 +179,24 @@ it('fails a V4 history replayed as V3 (negative control)', async () => {
   await expect(replay(asType(history, 'leadQualificationWorkflowV3'), 'older type')).rejects.toThrow(
     expect.objectContaining({ name: 'DeterminismViolationError', message: expect.stringContaining("recorded marker 'recordRouting' does not match") }),
   );
+});
+
+/** A local activity's recorded result, in encoded (sealed) bytes: enough to tell a version from a whole ruleset. */
+function resultBytes(marker: HistoryJson['events'][number]): number {
+  const details = (marker.markerRecordedEventAttributes as { details: Record<string, { payloads: Array<{ data: string }> }> }).details;
+  return details['result']!.payloads.reduce((n, p) => n + Buffer.from(p.data, 'base64').length, 0);
+}
+
+/**
+ * A nurture lead wakes holding the ruleset it loaded last cycle: from v8 on, the
+ * wake's load answers with the version alone when it is still the active one.
+ * The v7 wake carried the whole ruleset; both replay on today's code (above).
+ */
+it('records a wake-up load that finds the version the lead holds as the version alone (v8), where v7 carried the ruleset', () => {
+  const wakeLoad = (file: string) => {
+    const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
+    return resultBytes(localActivities(history)[0]!);
+  };
+  expect(wakeLoad('v7.nurture-cycle-then-disqualified.run2.json')).toBeGreaterThan(4_000);
+  expect(wakeLoad('v8.nurture-cycle-then-disqualified.run2.json')).toBeLessThan(200);
 });
