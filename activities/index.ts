@@ -3,12 +3,12 @@
  * writes are keyed (lead + event sequence, lead + cycle, message key), so a
  * retried attempt writes nothing twice.
  */
-import { ApplicationFailure, log, metricMeter } from '@temporalio/activity';
+import { ApplicationFailure, Context, log, metricMeter } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { assignRouting, RulesetError, type Assignment, type Ruleset, type Team } from '../domain';
 import { insertLead, insertOutcome, updateLead, type RecordLeadInput, type RecordOutcomeInput, type RecordStageInput } from '../db/leads';
 import { enqueueNotification, type NotifyInput } from '../db/outbox';
-import { assignRep, type AssignRepInput } from '../db/reps';
+import { assignRep, isAssigned, type AssignRepInput } from '../db/reps';
 import { activeRuleset, findRuleset, type StoredRuleset } from '../db/rulesets';
 
 export interface ActivityDeps {
@@ -105,6 +105,34 @@ async function recordRouting(pool: Pool, { team, step }: RecordRoutingInput): Pr
   return assignment;
 }
 
+export interface RouteOnRulesetInput extends RecordRoutingInput {
+  /** The ruleset the lead judged the step under (the one it holds): the step is written only if that is still the one to use. */
+  rulesetVersion: string;
+}
+
+/** Routing's write, done; or the ruleset to judge the step under instead, with nothing written. */
+export type RouteOnRulesetAnswer = { assignment: Assignment } | { ruleset: StoredRuleset };
+
+/**
+ * A woken nurture lead judges its new cycle under the ruleset it holds and sends
+ * routing's write here, which loads the ruleset it would get now: the same
+ * version, and the step is written (one local activity where a load and a write
+ * were two); another (published while the lead slept), and nothing is written:
+ * the lead judges the cycle again under that one. A retry whose earlier attempt
+ * got as far as assigning the rep writes without asking again: that attempt
+ * passed the check and may have written before its answer was lost, and a step
+ * once written stands.
+ */
+async function routeOnRuleset(pool: Pool, pinned: string | undefined, { rulesetVersion, ...routing }: RouteOnRulesetInput): Promise<RouteOnRulesetAnswer> {
+  const { leadId, view } = routing.step;
+  const checked = Context.current().info.attempt > 1 && (await isAssigned(pool, leadId, view.cycle));
+  if (!checked) {
+    const loaded = await loadRuleset(pool, pinned, { keepVersion: rulesetVersion });
+    if (loaded.version !== rulesetVersion) return { ruleset: loaded };
+  }
+  return { assignment: await recordRouting(pool, routing) };
+}
+
 export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
   return {
     loadRuleset: async (input: LoadRulesetInput = {}): Promise<LoadedRuleset> => withoutKeptContent(await loadRuleset(pool, pinnedRulesetVersion, input), input.keepVersion),
@@ -113,6 +141,7 @@ export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
     recordStage: (input: RecordStageInput) => updateLead(pool, input),
     assignRep: (input: AssignRepInput) => assignRep(pool, input),
     recordRouting: (input: RecordRoutingInput) => recordRouting(pool, input),
+    routeOnRuleset: (input: RouteOnRulesetInput) => routeOnRuleset(pool, pinnedRulesetVersion, input),
     notify: (input: NotifyInput) => enqueueNotification(pool, input),
     recordOutcome: (input: RecordOutcomeInput) => insertOutcome(pool, input),
   };

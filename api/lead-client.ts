@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { leadIdFor, type LeadIntake } from '../domain';
 import type { LeadView } from '../domain/lead-view';
-import { leadQualificationWorkflowV4 } from '../workflows/lead-qualification';
+import { leadQualificationWorkflowV5 } from '../workflows/lead-qualification';
 import { leadWorkflowId } from '../workflows/ids';
 import { getLeadStateQuery, submitInboundSignal, type InboundSubmission, type LeadWorkflowInput } from '../workflows/messages';
 import { LeadStage } from '../workflows/search-attributes';
@@ -51,7 +51,7 @@ export async function submitLead(temporal: Client, taskQueue: string, intake: Le
   const submission = options.submission ?? newSubmission(intake);
   const input: LeadWorkflowInput = { leadId, submission, ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}) };
   try {
-    await temporal.workflow.signalWithStart(leadQualificationWorkflowV4, {
+    await temporal.workflow.signalWithStart(leadQualificationWorkflowV5, {
       ...startOptions(leadId, taskQueue, input),
       signal: submitInboundSignal,
       signalArgs: [submission],
@@ -78,7 +78,7 @@ export async function startReopenedRun(
   input: { leadId: string; submission: InboundSubmission; reopen: ReopenInput },
 ): Promise<boolean> {
   try {
-    await temporal.workflow.start(leadQualificationWorkflowV4, {
+    await temporal.workflow.start(leadQualificationWorkflowV5, {
       ...startOptions(input.leadId, taskQueue, { leadId: input.leadId, submission: input.submission, reopen: input.reopen }),
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',
@@ -118,7 +118,7 @@ export async function signalSubmission(temporal: Client, leadId: string, submiss
 
 /** The lead's workflow: its newest run, or the run named. */
 export function leadHandle(temporal: Client, leadId: string, runId?: string) {
-  return temporal.workflow.getHandle<typeof leadQualificationWorkflowV4>(leadWorkflowId(leadId), runId);
+  return temporal.workflow.getHandle<typeof leadQualificationWorkflowV5>(leadWorkflowId(leadId), runId);
 }
 
 /** The live state of a running (or recently closed) lead. */
@@ -133,7 +133,7 @@ export function queryLeadState(temporal: Client, leadId: string): Promise<LeadVi
 export async function startLeadIfNew(temporal: Client, taskQueue: string, intake: LeadIntake): Promise<{ leadId: string; started: boolean }> {
   const leadId = leadIdFor(intake.contact.email, intake.domain);
   try {
-    await temporal.workflow.start(leadQualificationWorkflowV4, startOptions(leadId, taskQueue, { leadId, submission: newSubmission(intake) }));
+    await temporal.workflow.start(leadQualificationWorkflowV5, startOptions(leadId, taskQueue, { leadId, submission: newSubmission(intake) }));
     return { leadId, started: true };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { leadId, started: false };

@@ -145,6 +145,12 @@ export async function assignRep(pool: Pool, input: AssignRepInput): Promise<Assi
   throw new Error(`Assignment in ${input.team} lost the race ${MAX_ASSIGNMENT_ATTEMPTS} times in a row; retrying`);
 }
 
+/** Whether the lead has had a rep (or none) assigned for this cycle: its routing got as far as its write. */
+export async function isAssigned(pool: Pool, leadId: string, cycle: number): Promise<boolean> {
+  const { rowCount } = await pool.query('SELECT 1 FROM rep_assignments WHERE lead_id = $1 AND cycle = $2', [leadId, cycle]);
+  return (rowCount ?? 0) > 0;
+}
+
 function assignmentReason(team: Team, pick: ReturnType<typeof pickRep>): Reason {
   if (!pick) return { code: 'no_rep_available', rule: 'assignment.round_robin', evidence: `no active rep in ${team}` };
   const evidence = `${pick.rep.rep_id} (${pick.rep.open}/${pick.rep.capacity} open)`;

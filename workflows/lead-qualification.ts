@@ -79,6 +79,7 @@ import { initialState, resumeState, type CarriedState, type LeadState } from './
 type Activities = ReturnType<typeof createActivities>;
 type Notice = Parameters<Activities['notify']>[0];
 type LoadedRuleset = Awaited<ReturnType<Activities['loadRuleset']>>;
+type RoutingWrite = Parameters<Activities['recordRouting']>[0];
 
 /**
  * Database writes and ruleset loads: short, retried with backoff for as long as
@@ -137,14 +138,29 @@ interface Behaviour {
   captureInOneWrite: boolean;
   /** Routing picks the rep inside the step's write: one local activity, not two (leadQualificationWorkflowV4 on). */
   routeInOneWrite: boolean;
+  /**
+   * A woken nurture lead judges its new cycle under the ruleset it holds, and
+   * routing's write confirms that is still the one to use: one local activity at
+   * a wake-up, not a load and then a write (leadQualificationWorkflowV5 on).
+   */
+  wakeInOneWrite: boolean;
 }
 
 /** Everything the patches above introduced: how leads started on leadQualificationWorkflowV2 run. */
-const V2_BEHAVIOUR: Behaviour = { localWrites: true, serialWriter: true, oneWritePerStep: true, captureInOneWrite: false, routeInOneWrite: false };
+const V2_BEHAVIOUR: Behaviour = {
+  localWrites: true,
+  serialWriter: true,
+  oneWritePerStep: true,
+  captureInOneWrite: false,
+  routeInOneWrite: false,
+  wakeInOneWrite: false,
+};
 /** How leads started on leadQualificationWorkflowV3 run. */
 const V3_BEHAVIOUR: Behaviour = { ...V2_BEHAVIOUR, captureInOneWrite: true };
-/** How every lead started on leadQualificationWorkflowV4 runs. */
-const CURRENT_BEHAVIOUR: Behaviour = { ...V3_BEHAVIOUR, routeInOneWrite: true };
+/** How leads started on leadQualificationWorkflowV4 run. */
+const V4_BEHAVIOUR: Behaviour = { ...V3_BEHAVIOUR, routeInOneWrite: true };
+/** How every lead started on leadQualificationWorkflowV5 runs. */
+const CURRENT_BEHAVIOUR: Behaviour = { ...V4_BEHAVIOUR, wakeInOneWrite: true };
 
 /**
  * Leads started before leadQualificationWorkflowV2, and their continued runs:
@@ -159,6 +175,7 @@ export async function leadQualificationWorkflow(input: LeadWorkflowInput, carrie
     oneWritePerStep: patched(ONE_WRITE_PER_STEP_PATCH),
     captureInOneWrite: false,
     routeInOneWrite: false,
+    wakeInOneWrite: false,
   };
   return new LeadRun(input, carried, behaviour).run();
 }
@@ -184,19 +201,32 @@ export async function leadQualificationWorkflowV3(input: LeadWorkflowInput, carr
 }
 
 /**
- * Every lead started from now on: V3, with routing's rep assignment and its
- * write in one local activity (one activation and one marker fewer each time a
- * lead is routed: at capture, at every nurture wake-up and reopening). A change
- * to how these runs behave needs `patched()` here, or a new type.
+ * Leads started between leadQualificationWorkflowV3 and leadQualificationWorkflowV5:
+ * V3, with routing's rep assignment and its write in one local activity (one
+ * activation and one marker fewer each time a lead is routed: at capture, at
+ * every nurture wake-up and reopening).
  */
 export async function leadQualificationWorkflowV4(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
+  return new LeadRun(input, carried, V4_BEHAVIOUR).run();
+}
+
+/**
+ * Every lead started from now on: V4, with a nurture wake-up judged under the
+ * ruleset the lead holds and routed in one local activity that also confirms
+ * the version (one activation and one marker fewer per wake-up; a ruleset
+ * published while the lead slept costs that wake-up a second judgement, nothing
+ * written twice). A change to how these runs behave needs `patched()` here, or
+ * a new type.
+ */
+export async function leadQualificationWorkflowV5(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
   return new LeadRun(input, carried, CURRENT_BEHAVIOUR).run();
 }
 
 type Deadline = { kind: 'reminder' | 'escalation' | 'response_window'; at: number };
 
 class LeadRun {
-  private readonly s: LeadState;
+  /** Replaced whole only when a wake-up's judgement is taken back (startNewCycle). */
+  private s: LeadState;
   private readonly lock: FifoLock | ConditionLock;
   /** The signal writer found the history long: the main loop hands over to a new run. */
   private handOverRequested = false;
@@ -205,6 +235,8 @@ class LeadRun {
   /** A run parks in nurture only if it began there; otherwise it continues-as-new first, bounding history per cycle. */
   private readonly parkedCycle: number | null;
   private readonly db: Activities;
+  /** Signals that arrived while a wake-up's judgement might still be taken back: applied, in order, once it stands or is redone. */
+  private deferredSignals: Array<() => void> | null = null;
 
   constructor(
     private readonly input: LeadWorkflowInput,
@@ -303,10 +335,19 @@ class LeadRun {
       await this.persistWith(this.routingNotice(route, assignment));
       return;
     }
-    // The step goes out with no owner; its write picks the rep and fills it in, and so does this run from the answer.
+    await this.writeRouting(route, (routing) => this.db.recordRouting(routing));
+  }
+
+  /**
+   * The step goes out with no owner; its write picks the rep and fills it in, and
+   * so does this run from the answer. A write that answers with no assignment
+   * wrote nothing, and its caller takes the step back (judgeWakeOnHeldRuleset).
+   */
+  private async writeRouting(route: Route, write: (routing: RoutingWrite) => Promise<Assignment | null>): Promise<void> {
     const routedSeq = this.enterRouted(route, UNASSIGNED);
-    const step = { ...this.changes(), notify: this.routingNotice(route, UNASSIGNED) };
-    this.assign(await this.db.recordRouting({ team: route.team, step }), routedSeq);
+    const assignment = await write({ team: route.team, step: { ...this.changes(), notify: this.routingNotice(route, UNASSIGNED) } });
+    if (!assignment) return;
+    this.assign(assignment, routedSeq);
     this.syncSearchAttributes();
   }
 
@@ -448,8 +489,50 @@ class LeadRun {
       commercialEval: undefined,
     });
     Object.assign(this.s.view, { outcome: null, handoff: null, route: null, owner: null, sla: null });
+    if (this.behaviour.wakeInOneWrite) return this.judgeWakeOnHeldRuleset();
     await this.loadRuleset();
     this.enter('fit_check');
+  }
+
+  /**
+   * Fit check and routing under the ruleset the lead holds, in the wake-up's one
+   * write, which writes only if that ruleset is still the one to use. If it is
+   * not, nothing was written: the judgement is taken back (state as it was
+   * before it, signals that arrived meanwhile applied after) and the main loop
+   * judges the cycle again under the ruleset the write answered with. A cycle
+   * that would close at its fit check loads the ruleset first, as before: only
+   * routing's write confirms the version.
+   */
+  private async judgeWakeOnHeldRuleset(): Promise<void> {
+    this.enter('fit_check');
+    const held = this.ruleset();
+    if (checkFit(this.s.intake, held.ruleset).verdict === 'unqualified') return this.loadRuleset();
+    const before = { state: this.copyOfState(), scoresStale: this.scoresStale };
+    this.deferredSignals = [];
+    try {
+      await this.fitCheck();
+      const found: { newer?: LoadedRuleset } = {};
+      await this.writeRouting(routeLead(this.s.intake, held.ruleset, new Date()), async (routing) => {
+        const answer = await this.db.routeOnRuleset({ ...routing, rulesetVersion: held.version });
+        if ('assignment' in answer) return answer.assignment;
+        found.newer = answer.ruleset;
+        return null;
+      });
+      if (!found.newer) return;
+      this.s = before.state;
+      this.scoresStale = before.scoresStale;
+      this.useRuleset(found.newer);
+    } finally {
+      const deferred = this.deferredSignals;
+      this.deferredSignals = null;
+      for (const apply of deferred) apply();
+    }
+  }
+
+  /** A deep copy of the run's state, sharing its one frozen ruleset. */
+  private copyOfState(): LeadState {
+    const { ruleset, ...rest } = this.s;
+    return { ...(JSON.parse(JSON.stringify(rest)) as Omit<LeadState, 'ruleset'>), ruleset };
   }
 
   // ---- rep actions (Updates) ---------------------------------------------
@@ -468,27 +551,34 @@ class LeadRun {
     setHandler(disqualifyUpdate, (cmd) => this.act('disqualify', cmd, parseDisqualify, (request) => this.onDisqualify(request, cmd.actor)), {
       validator: (cmd) => this.validate('disqualify', cmd, parseDisqualify),
     });
-    setHandler(recordEngagementSignal, (engagement) => {
-      // Accepted after the decision (the lead is closing): still part of the trail, no longer of the score.
-      if (this.s.view.stage === 'outcome') return this.recordLateEngagement(engagement);
-      this.s.engagement = addEngagement(this.s.engagement, engagement);
-      this.s.engagementsSeen += 1;
-      this.s.responseWindowStartedAt = nowIso();
-      this.event('engagement_recorded', { type: engagement.type, detail: engagement.detail });
-      this.scoresStale = this.s.fit !== undefined;
-      this.s.dirty = true;
-    });
-    setHandler(reengageNowSignal, ({ requestedBy }) => {
-      this.requestWake(`reengaged_by_${requestedBy}`);
-    });
-    setHandler(submitInboundSignal, (submission) => {
-      if (submission.submissionId === this.input.submission.submissionId) return;
-      this.s.intake = { ...this.s.intake, ...submission.intake };
-      this.event('resubmitted', { submissionId: submission.submissionId });
-      this.scoresStale = this.s.fit !== undefined;
-      this.s.dirty = true;
-      this.requestWake('resubmitted');
-    });
+    setHandler(recordEngagementSignal, (engagement) =>
+      this.onSignal(() => {
+        // Accepted after the decision (the lead is closing): still part of the trail, no longer of the score.
+        if (this.s.view.stage === 'outcome') return this.recordLateEngagement(engagement);
+        this.s.engagement = addEngagement(this.s.engagement, engagement);
+        this.s.engagementsSeen += 1;
+        this.s.responseWindowStartedAt = nowIso();
+        this.event('engagement_recorded', { type: engagement.type, detail: engagement.detail });
+        this.scoresStale = this.s.fit !== undefined;
+        this.s.dirty = true;
+      }),
+    );
+    setHandler(reengageNowSignal, ({ requestedBy }) => this.onSignal(() => this.requestWake(`reengaged_by_${requestedBy}`)));
+    setHandler(submitInboundSignal, (submission) =>
+      this.onSignal(() => {
+        if (submission.submissionId === this.input.submission.submissionId) return;
+        this.s.intake = { ...this.s.intake, ...submission.intake };
+        this.event('resubmitted', { submissionId: submission.submissionId });
+        this.scoresStale = this.s.fit !== undefined;
+        this.s.dirty = true;
+        this.requestWake('resubmitted');
+      }),
+    );
+  }
+
+  private onSignal(apply: () => void): void {
+    if (this.deferredSignals) this.deferredSignals.push(apply);
+    else apply();
   }
 
   private recordLateEngagement(engagement: { type: string; detail?: string }): void {
@@ -797,7 +887,7 @@ class LeadRun {
     // Everything carries over, unwritten events and a pending wake-up included: the next run writes and honours them.
     // The next run is of this run's type, so a lead keeps the behaviour it was started with.
     const carried: CarriedState = { ...this.s };
-    return continueAsNew<typeof leadQualificationWorkflowV4>(this.input, carried);
+    return continueAsNew<typeof leadQualificationWorkflowV5>(this.input, carried);
   }
 }
 

@@ -169,6 +169,45 @@ it("recordRouting picks the rep and writes the step with that rep filled in, in 
   expect(await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1', [leadId])).toBe(1);
 });
 
+it('routeOnRuleset writes a woken lead\'s routing only under the ruleset a load gives now; else it answers with that one and writes nothing', async () => {
+  const active = await activities.loadRuleset();
+  const older = 'slept-under+0000000000000000';
+  const team = `team-${randomUUID()}` as Team;
+  const rep = `ro-rep-${randomUUID()}`;
+  await upsertRep(pool, { repId: rep, name: 'Rep', email: null, team, capacity: 10, isTeamLead: false });
+  const woken = async (cycle: number) => {
+    const leadId = `lead_${randomUUID()}`;
+    await activities.recordLead({ leadId, intake: inboundLead(), view: view(leadId, { cycle }), events: [], lastEventSeq: -1 });
+    const routed = { ...event(1, 'routed'), stage: 'awaiting_discovery' as const, data: { team, owner: null } };
+    const step = { leadId, view: view(leadId, { stage: 'awaiting_discovery', cycle, owner: null }), events: [routed], lastEventSeq: 1 };
+    return { leadId, routing: { team, step: { ...step, notify: { leadId, cycle, kind: 'lead_assigned', recipientRepId: null, recipientTeam: team, ccRepId: null, payload: {} } } } };
+  };
+  const written = async (leadId: string) => ({
+    stage: (await pool.query('SELECT stage FROM leads WHERE lead_id = $1', [leadId])).rows[0].stage,
+    assigned: await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1', [leadId]),
+    events: await count('SELECT count(*)::int AS n FROM lead_events WHERE lead_id = $1', [leadId]),
+    messages: await count('SELECT count(*)::int AS n FROM notification_outbox WHERE lead_id = $1', [leadId]),
+  });
+  const first = new MockActivityEnvironment();
+  const retry = new MockActivityEnvironment({ attempt: 2 });
+
+  const { leadId, routing } = await woken(1);
+  // Judged under a version no longer the one to use: the answer is the ruleset to judge again under, and nothing is written.
+  expect(await first.run(activities.routeOnRuleset, { ...routing, rulesetVersion: older })).toEqual({ ruleset: active });
+  expect(await written(leadId)).toEqual({ stage: 'fit_check', assigned: 0, events: 0, messages: 0 });
+  // Judged under the one a load gives: written, rep and message with it.
+  expect(await first.run(activities.routeOnRuleset, { ...routing, rulesetVersion: active.version })).toMatchObject({ assignment: { repId: rep } });
+  expect(await written(leadId)).toEqual({ stage: 'awaiting_discovery', assigned: 1, events: 1, messages: 1 });
+  // A retry whose earlier attempt got as far as the assignment writes again, without asking, and nothing twice.
+  expect(await retry.run(activities.routeOnRuleset, { ...routing, rulesetVersion: older })).toMatchObject({ assignment: { repId: rep } });
+  expect(await written(leadId)).toEqual({ stage: 'awaiting_discovery', assigned: 1, events: 1, messages: 1 });
+
+  // A retry of a cycle never assigned still asks.
+  const unassigned = await woken(2);
+  expect(await retry.run(activities.routeOnRuleset, { ...unassigned.routing, rulesetVersion: older })).toEqual({ ruleset: active });
+  expect(await written(unassigned.leadId)).toEqual({ stage: 'fit_check', assigned: 0, events: 0, messages: 0 });
+});
+
 it('notify queues one message per key, plus one copy for a cc recipient', async () => {
   const leadId = `lead_${randomUUID()}`;
   const input = { leadId, cycle: 0, kind: 'urgent_lead_assigned', recipientRepId: 'ir-a', recipientTeam: 'incident_response', ccRepId: 'ir-lead', payload: {} };

@@ -111,11 +111,12 @@ it('returns the same lead for a duplicate submission and never forks a second wo
   });
 });
 
-// Local activities to routed, as when each type's leads started: ruleset, capture write, assignment, routed write (V3 captures in one write).
+// Local activities to routed, as when each type's leads started: ruleset, capture write, assignment, routed write (V3 captures in one write, V4 routes in one).
 it.each([
   { olderType: 'leadQualificationWorkflow', patchMarkers: 3, toRouted: 4 },
   { olderType: 'leadQualificationWorkflowV2', patchMarkers: 0, toRouted: 4 },
   { olderType: 'leadQualificationWorkflowV3', patchMarkers: 0, toRouted: 3 },
+  { olderType: 'leadQualificationWorkflowV4', patchMarkers: 0, toRouted: 2 },
 ])('keeps a lead started as $olderType on it: the API reaches it, it qualifies, and its history stays its own', async ({ olderType, patchMarkers, toRouted }) => {
   await withWorker(h, 'older-type', async ({ taskQueue }) => {
     const intake = inboundLead();
@@ -148,11 +149,11 @@ it.each([
   });
 });
 
-it('starts new leads as leadQualificationWorkflowV4: no patch marker, and capture to routed in two local activities (capture, routing with its assignment)', async () => {
-  await withWorker(h, 'v4-type', async ({ taskQueue }) => {
+it('starts new leads as leadQualificationWorkflowV5: no patch marker, and capture to routed in two local activities (capture, routing with its assignment)', async () => {
+  await withWorker(h, 'v5-type', async ({ taskQueue }) => {
     const { leadId, view } = await routedLead(h, taskQueue);
     const description = await leadHandle(h.env.client, leadId).describe();
-    expect(description.type).toBe('leadQualificationWorkflowV4');
+    expect(description.type).toBe('leadQualificationWorkflowV5');
     // The query answered once the routing task completed: its markers are in the history.
     const markers = await markerNames(leadId);
     expect(markers.filter((m) => m === 'core_patch')).toEqual([]);

@@ -104,15 +104,46 @@ it('wakes a nurturing lead under the ruleset published while it slept, and keeps
     const published = parseRuleset({ ...fastRuleset({ nurture: { defaultCadence: '3s', minimumDelay: '1s' } }), version: `rs-next-${randomUUID().slice(0, 8)}` });
     const next = await saveRuleset(h.pool, published, { activate: true });
     try {
-      // The wake loads the new version's content: the lead is routed and scored by it.
+      // The wake judged the cycle under the version it held; routing's write found the new one and wrote nothing, and the cycle was judged again under it.
       expect(await nurtureOnce(leadId, 1)).toMatchObject({ rulesetVersion: next, scores: expect.objectContaining({ total: expect.any(Number) }) });
-      // The next wake finds the version it holds: no content comes back, and the lead goes on with its own copy.
+      // The next wake finds the version it holds: its routing write is its one local activity, and the lead goes on with its own copy.
       const woken = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 2);
       expect(woken).toMatchObject({ rulesetVersion: next, owner: expect.any(String), scores: expect.objectContaining({ total: expect.any(Number) }) });
       expect(await handle.query(getLeadStateQuery)).toMatchObject({ stage: 'awaiting_discovery', cycle: 2, rulesetVersion: next });
+
+      const types = await localActivityTypes(leadId);
+      const wakes = types.flatMap((type, i) => (type === 'routeOnRuleset' ? [types[i + 1] ?? null] : []));
+      // The first wake's write answered with the new ruleset and routing was written after it; the second's write was the routing.
+      expect(wakes).toEqual(['recordRouting', expect.not.stringMatching(/^(recordRouting|loadRuleset)$/)]);
+      expect(types.filter((t) => t === 'loadRuleset')).toEqual([]);
+      // Each cycle judged and routed once in the trail, under one rep assignment each.
+      const trail = await h.pool.query<{ type: string; n: number }>(
+        "SELECT type, count(*)::int AS n FROM lead_events WHERE lead_id = $1 AND type IN ('fit_checked', 'routed', 'reengaged') GROUP BY type ORDER BY type",
+        [leadId],
+      );
+      expect(trail.rows).toEqual([{ type: 'fit_checked', n: 3 }, { type: 'reengaged', n: 2 }, { type: 'routed', n: 3 }]);
+      expect((await h.pool.query('SELECT cycle FROM rep_assignments WHERE lead_id = $1 ORDER BY cycle', [leadId])).rows).toEqual([{ cycle: 0 }, { cycle: 1 }, { cycle: 2 }]);
     } finally {
       const fastContent = (await h.pool.query('SELECT content FROM rulesets WHERE version = $1', [fast])).rows[0].content;
       await saveRuleset(h.pool, fastContent, { activate: true });
     }
   });
 });
+
+/** The local activities every run of the lead ran, in order, by type. */
+async function localActivityTypes(leadId: string): Promise<string[]> {
+  const runs: Array<{ runId: string; startTime: Date }> = [];
+  for await (const run of h.env.client.workflow.list({ query: `WorkflowId = '${leadId}'` })) runs.push({ runId: run.runId, startTime: run.startTime });
+  runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  const types: string[] = [];
+  for (const { runId } of runs) {
+    const history = await h.env.client.workflow.getHandle(leadId, runId).fetchHistory();
+    for (const event of history.events ?? []) {
+      const marker = event.markerRecordedEventAttributes;
+      if (marker?.markerName !== 'core_local_activity') continue;
+      const data = marker.details?.['data']?.payloads?.[0]?.data;
+      types.push((JSON.parse(Buffer.from(data ?? []).toString()) as { activity_type: string }).activity_type);
+    }
+  }
+  return types;
+}

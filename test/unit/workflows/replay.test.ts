@@ -32,13 +32,15 @@ const paths = [
   'unqualified-at-fit-check',
 ];
 
+const VERSIONS_FROM_V3 = ['v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9'];
+
 /** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
 const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
 
-it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6), the V4 type routing in one write (v7), its wake-up loads without the ruleset it holds (v8)', () => {
+it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6), the V4 type routing in one write (v7), its wake-up loads without the ruleset it holds (v8), the V5 type waking in one write (v9)', () => {
   const expected = [
-    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, ...['v3', 'v4', 'v5', 'v6', 'v7', 'v8'].map((v) => `${v}.${p}.json`)]),
-    ...v3Paths.flatMap((p) => ['v3', 'v4', 'v5', 'v6', 'v7', 'v8'].map((v) => `${v}.${p}.json`)),
+    ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, ...VERSIONS_FROM_V3.map((v) => `${v}.${p}.json`)]),
+    ...v3Paths.flatMap((p) => VERSIONS_FROM_V3.map((v) => `${v}.${p}.json`)),
   ];
   expect(files).toEqual(expect.arrayContaining(expected));
 });
@@ -106,10 +108,11 @@ const TYPE_OF_VERSION: Record<string, string> = {
   'v6.': 'leadQualificationWorkflowV3',
   'v7.': 'leadQualificationWorkflowV4',
   'v8.': 'leadQualificationWorkflowV4',
+  'v9.': 'leadQualificationWorkflowV5',
 };
 const typeOfFile = (file: string) => TYPE_OF_VERSION[file.slice(0, 3)] ?? 'leadQualificationWorkflow';
 
-it('records each version as its workflow type: V2 (v5), V3 (v6) and V4 (v7, v8) with no patch marker, older ones as leadQualificationWorkflow', () => {
+it('records each version as its workflow type: V2 (v5), V3 (v6), V4 (v7, v8) and V5 (v9) with no patch marker, older ones as leadQualificationWorkflow', () => {
   for (const file of files) {
     const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
     const type = typeOfFile(file);
@@ -199,4 +202,26 @@ it('records a wake-up load that finds the version the lead holds as the version 
   };
   expect(wakeLoad('v7.nurture-cycle-then-disqualified.run2.json')).toBeGreaterThan(4_000);
   expect(wakeLoad('v8.nurture-cycle-then-disqualified.run2.json')).toBeLessThan(200);
+});
+
+/** The local activity a marker recorded, by type (core writes the marker's own data unsealed). */
+function activityType(marker: HistoryJson['events'][number]): string {
+  const details = (marker.markerRecordedEventAttributes as { details: Record<string, { payloads: Array<{ data: string }> }> }).details;
+  return (JSON.parse(Buffer.from(details['data']!.payloads[0]!.data, 'base64').toString()) as { activity_type: string }).activity_type;
+}
+
+/** V5 wakes in one local activity, routing's write confirming the ruleset, where V4 loaded the ruleset and then wrote. */
+it('records a V5 wake-up as one local activity and fails without it; V4 loaded, then wrote (negative control)', async () => {
+  const read = (file: string) => JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
+  expect(localActivities(read('v8.nurture-cycle-then-disqualified.run2.json')).map(activityType)).toEqual(['loadRuleset', 'recordRouting']);
+  const history = read('v9.nurture-cycle-then-disqualified.run2.json');
+  const writes = localActivities(history);
+  expect(writes.map(activityType)).toEqual(['routeOnRuleset']);
+  await expect(replay(withoutEvents(history, new Set([writes[0]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
+});
+
+/** Replayed as V4, the wake's load is handed routing's answer (matched by sequence number, as V3 as V2 above): no ruleset in it, and the task fails. */
+it('fails a V5 nurture run replayed as V4 (negative control)', async () => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v9.nurture-cycle-then-disqualified.run2.json'), 'utf8')) as HistoryJson;
+  await expect(replay(asType(history, 'leadQualificationWorkflowV4'), 'older type')).rejects.toThrow(ReplayError);
 });
