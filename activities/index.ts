@@ -4,12 +4,13 @@
  * retried attempt writes nothing twice.
  */
 import { ApplicationFailure, Context, log, metricMeter } from '@temporalio/activity';
-import type { Pool } from 'pg';
-import { assignRouting, RulesetError, type Assignment, type Ruleset, type Team } from '../domain';
+import type { Pool, PoolClient } from 'pg';
+import { assignRouting, RulesetError, type Assignment, type LeadIntake, type Ruleset, type Team } from '../domain';
 import { insertLead, insertOutcome, updateLead, type RecordLeadInput, type RecordOutcomeInput, type RecordStageInput } from '../db/leads';
 import { enqueueNotification, type NotifyInput } from '../db/outbox';
 import { assignRep, isAssigned, type AssignRepInput } from '../db/reps';
 import { activeRuleset, findRuleset, type StoredRuleset } from '../db/rulesets';
+import { inTransaction } from '../db/tx';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -99,38 +100,68 @@ export interface RecordRoutingInput {
  * back) and records the step with that rep filled in, its message addressed to
  * them; the workflow fills its own state in from the answer the same way.
  */
-async function recordRouting(pool: Pool, { team, step }: RecordRoutingInput): Promise<Assignment> {
+async function recordRouting(pool: Pool | PoolClient, routing: RecordRoutingInput): Promise<Assignment> {
+  const { team, step } = routing;
   const assignment = await assignRep(pool, { leadId: step.leadId, cycle: step.view.cycle, team });
-  await updateLead(pool, assignRouting(step, assignment));
+  await writeRouted(pool, routing, assignment);
   return assignment;
 }
 
+/** The routing step with the picked rep filled in, written over the lead's row. */
+function writeRouted(pool: Pool | PoolClient, { step }: RecordRoutingInput, assignment: Assignment): Promise<void> {
+  return updateLead(pool, assignRouting(step, assignment));
+}
+
 export interface RouteOnRulesetInput extends RecordRoutingInput {
-  /** The ruleset the lead judged the step under (the one it holds): the step is written only if that is still the one to use. */
+  /** The ruleset the lead judged the step under: the step is written only if that is still the one to use. */
   rulesetVersion: string;
+}
+
+export interface CaptureAndRouteInput extends RouteOnRulesetInput {
+  intake: LeadIntake;
 }
 
 /** Routing's write, done; or the ruleset to judge the step under instead, with nothing written. */
 export type RouteOnRulesetAnswer = { assignment: Assignment } | { ruleset: StoredRuleset };
 
 /**
- * A woken nurture lead judges its new cycle under the ruleset it holds and sends
- * routing's write here, which loads the ruleset it would get now: the same
- * version, and the step is written (one local activity where a load and a write
- * were two); another (published while the lead slept), and nothing is written:
- * the lead judges the cycle again under that one. A retry whose earlier attempt
- * got as far as assigning the rep writes without asking again: that attempt
- * passed the check and may have written before its answer was lost, and a step
- * once written stands.
+ * Writes a step the lead judged under a ruleset it already had (the one it
+ * holds at a nurture wake-up, or the one the API handed it at capture) only if
+ * a load now gives that same version: one local activity where a load and a
+ * write were two. Another version (published in between) and nothing is
+ * written: the answer is that ruleset, and the lead judges the step again under
+ * it. A retry whose earlier attempt got as far as assigning the rep writes
+ * without asking again: that attempt passed the check and may have written
+ * before its answer was lost, and a step once written stands.
  */
-async function routeOnRuleset(pool: Pool, pinned: string | undefined, { rulesetVersion, ...routing }: RouteOnRulesetInput): Promise<RouteOnRulesetAnswer> {
+async function writeOnRuleset(
+  pool: Pool,
+  pinned: string | undefined,
+  { rulesetVersion, ...routing }: RouteOnRulesetInput,
+  write: (routing: RecordRoutingInput) => Promise<Assignment>,
+): Promise<RouteOnRulesetAnswer> {
   const { leadId, view } = routing.step;
   const checked = Context.current().info.attempt > 1 && (await isAssigned(pool, leadId, view.cycle));
   if (!checked) {
     const loaded = await loadRuleset(pool, pinned, { keepVersion: rulesetVersion });
     if (loaded.version !== rulesetVersion) return { ruleset: loaded };
   }
-  return { assignment: await recordRouting(pool, routing) };
+  return { assignment: await write(routing) };
+}
+
+/**
+ * A new lead's first write, routed: its row goes in first (a rep's assignment
+ * names an existing lead), then routing as recordRouting writes it, in one
+ * transaction: the row is never seen without its rep, and a retry finds all of
+ * it or none.
+ */
+function insertRoutedLead(pool: Pool, intake: LeadIntake, routing: RecordRoutingInput): Promise<Assignment> {
+  const { leadId, view, lastEventSeq } = routing.step;
+  return inTransaction(pool, async (client) => {
+    // The row alone (its events and message come with routing's write below).
+    await insertLead(client, { leadId, view, lastEventSeq, events: [], intake });
+    return recordRouting(client, routing);
+  });
 }
 
 export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
@@ -141,7 +172,11 @@ export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
     recordStage: (input: RecordStageInput) => updateLead(pool, input),
     assignRep: (input: AssignRepInput) => assignRep(pool, input),
     recordRouting: (input: RecordRoutingInput) => recordRouting(pool, input),
-    routeOnRuleset: (input: RouteOnRulesetInput) => routeOnRuleset(pool, pinnedRulesetVersion, input),
+    /** A woken nurture lead's routing (leadQualificationWorkflowV5 on). */
+    routeOnRuleset: (input: RouteOnRulesetInput) => writeOnRuleset(pool, pinnedRulesetVersion, input, (routing) => recordRouting(pool, routing)),
+    /** A new lead's first write, routed (leadQualificationWorkflowV6 on): its row, snapshot, audit events and its owner's message. */
+    captureAndRoute: ({ intake, ...input }: CaptureAndRouteInput) =>
+      writeOnRuleset(pool, pinnedRulesetVersion, input, (routing) => insertRoutedLead(pool, intake, routing)),
     notify: (input: NotifyInput) => enqueueNotification(pool, input),
     recordOutcome: (input: RecordOutcomeInput) => insertOutcome(pool, input),
   };

@@ -26,7 +26,7 @@ import {
   type QueuedIntake,
   type ReopenRequest,
 } from '../db/intake';
-import { activeRuleset } from '../db/rulesets';
+import { activeRuleset, rulesetForStarts } from '../db/rulesets';
 import type { Logger } from '../platform/logger';
 import type { InboundSubmission } from '../workflows/messages';
 import { goingRunId, newSubmission, runEnded, signalSubmission, startReopenedRun, submitLead, type ReopenInput } from './lead-client';
@@ -95,7 +95,8 @@ export async function reopenLead(
     ...(why.actor ? { actor: why.actor } : {}),
   };
   // Not started here (Temporal away, or a concurrent reopen's run won): the reservation holds the closed cycle until a retry takes it over or it lapses.
-  const started = await withTemporal(deps, () => startReopenedRun(deps.temporal, deps.taskQueue, { leadId: lead.leadId, submission, reopen }));
+  const ruleset = (await rulesetForStarts(deps.pool)) ?? undefined;
+  const started = await withTemporal(deps, () => startReopenedRun(deps.temporal, deps.taskQueue, { leadId: lead.leadId, submission, reopen, ruleset }));
   if (!started) return 'taken';
   // If this write is lost the hold lapses on its own; normally the run's first write has closed the cycle to resubmissions by then.
   await confirmReopen(deps.pool, request).catch((error: unknown) =>
@@ -167,7 +168,8 @@ async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submissi
 async function handOver(deps: IntakeDeps, queued: QueuedIntake, lead: LeadRecord | null): Promise<HandoverStatus> {
   const { leadId, submission } = queued;
   if (lead?.stage === 'outcome') return closedLeadSubmission(deps, lead, submission);
-  const submitted = await withTemporal(deps, () => submitLead(deps.temporal, deps.taskQueue, submission.intake, { leadId, submission }));
+  const ruleset = (await rulesetForStarts(deps.pool)) ?? undefined;
+  const submitted = await withTemporal(deps, () => submitLead(deps.temporal, deps.taskQueue, submission.intake, { leadId, submission, ruleset }));
   if (submitted.reachedWorkflow) return lead ? 'duplicate' : 'accepted';
   // Temporal still holds the closed run; the read model, read a moment ago, may have trailed it.
   const closed = await findLeadRecord(deps.pool, leadId);

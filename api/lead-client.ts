@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { leadIdFor, type LeadIntake } from '../domain';
 import type { LeadView } from '../domain/lead-view';
-import { leadQualificationWorkflowV5 } from '../workflows/lead-qualification';
+import { leadQualificationWorkflowV6 } from '../workflows/lead-qualification';
 import { leadWorkflowId } from '../workflows/ids';
 import { getLeadStateQuery, submitInboundSignal, type InboundSubmission, type LeadWorkflowInput } from '../workflows/messages';
 import { LeadStage } from '../workflows/search-attributes';
@@ -29,6 +29,8 @@ export interface SubmitOptions {
   maxHistoryEvents?: number;
   /** The submission as already written to the intake outbox (its id makes a second hand-over a no-op). */
   submission?: InboundSubmission;
+  /** The active ruleset (db/rulesets `rulesetForStarts`): a new lead is judged and routed by it in one write. */
+  ruleset?: LeadWorkflowInput['ruleset'];
 }
 
 export function newSubmission(intake: LeadIntake): InboundSubmission {
@@ -49,9 +51,14 @@ function startOptions(leadId: string, taskQueue: string, input: LeadWorkflowInpu
 export async function submitLead(temporal: Client, taskQueue: string, intake: LeadIntake, options: SubmitOptions = {}): Promise<SubmittedLead> {
   const leadId = options.leadId ?? leadIdFor(intake.contact.email, intake.domain);
   const submission = options.submission ?? newSubmission(intake);
-  const input: LeadWorkflowInput = { leadId, submission, ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}) };
+  const input: LeadWorkflowInput = {
+    leadId,
+    submission,
+    ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}),
+    ...(options.ruleset ? { ruleset: options.ruleset } : {}),
+  };
   try {
-    await temporal.workflow.signalWithStart(leadQualificationWorkflowV5, {
+    await temporal.workflow.signalWithStart(leadQualificationWorkflowV6, {
       ...startOptions(leadId, taskQueue, input),
       signal: submitInboundSignal,
       signalArgs: [submission],
@@ -75,11 +82,11 @@ export type ReopenInput = NonNullable<LeadWorkflowInput['reopen']>;
 export async function startReopenedRun(
   temporal: Client,
   taskQueue: string,
-  input: { leadId: string; submission: InboundSubmission; reopen: ReopenInput },
+  input: Pick<LeadWorkflowInput, 'leadId' | 'submission' | 'ruleset'> & { reopen: ReopenInput },
 ): Promise<boolean> {
   try {
-    await temporal.workflow.start(leadQualificationWorkflowV5, {
-      ...startOptions(input.leadId, taskQueue, { leadId: input.leadId, submission: input.submission, reopen: input.reopen }),
+    await temporal.workflow.start(leadQualificationWorkflowV6, {
+      ...startOptions(input.leadId, taskQueue, input),
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',
     });
@@ -118,7 +125,7 @@ export async function signalSubmission(temporal: Client, leadId: string, submiss
 
 /** The lead's workflow: its newest run, or the run named. */
 export function leadHandle(temporal: Client, leadId: string, runId?: string) {
-  return temporal.workflow.getHandle<typeof leadQualificationWorkflowV5>(leadWorkflowId(leadId), runId);
+  return temporal.workflow.getHandle<typeof leadQualificationWorkflowV6>(leadWorkflowId(leadId), runId);
 }
 
 /** The live state of a running (or recently closed) lead. */
@@ -130,10 +137,15 @@ export function queryLeadState(temporal: Client, leadId: string): Promise<LeadVi
  * Starts the lead only if it never existed (open or closed): an outbound list
  * imported twice starts nothing the second time and wakes no nurturing lead.
  */
-export async function startLeadIfNew(temporal: Client, taskQueue: string, intake: LeadIntake): Promise<{ leadId: string; started: boolean }> {
+export async function startLeadIfNew(
+  temporal: Client,
+  taskQueue: string,
+  intake: LeadIntake,
+  ruleset?: LeadWorkflowInput['ruleset'],
+): Promise<{ leadId: string; started: boolean }> {
   const leadId = leadIdFor(intake.contact.email, intake.domain);
   try {
-    await temporal.workflow.start(leadQualificationWorkflowV5, startOptions(leadId, taskQueue, { leadId, submission: newSubmission(intake) }));
+    await temporal.workflow.start(leadQualificationWorkflowV6, startOptions(leadId, taskQueue, { leadId, submission: newSubmission(intake), ...(ruleset ? { ruleset } : {}) }));
     return { leadId, started: true };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { leadId, started: false };

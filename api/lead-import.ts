@@ -9,6 +9,7 @@ import express, { Router, type Request } from 'express';
 import { parse } from 'csv-parse/sync';
 import { leadIdFor, LeadIntakeSchema, type LeadIntake } from '../domain';
 import { findLeadRecord } from '../db/intake';
+import { rulesetForStarts } from '../db/rulesets';
 import { requireRole } from './auth';
 import { startLeadIfNew } from './lead-client';
 import type { RouterDeps } from './leads';
@@ -173,7 +174,8 @@ export function importRouter(deps: RouterDeps): Router {
             rows[index] = { row, status: 'duplicate', leadId: known.leadId, reason: 'This lead already exists' };
             continue;
           }
-          const started = await deps.temporal.withDeadline(Date.now() + 10_000, () => startLeadIfNew(deps.temporal, deps.taskQueue, intake));
+          const ruleset = (await rulesetForStarts(deps.pool)) ?? undefined;
+          const started = await deps.temporal.withDeadline(Date.now() + 10_000, () => startLeadIfNew(deps.temporal, deps.taskQueue, intake, ruleset));
           rows[index] = started.started
             ? { row, status: 'accepted', leadId: started.leadId }
             : { row, status: 'duplicate', leadId: started.leadId, reason: 'This lead already exists' };

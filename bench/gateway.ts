@@ -4,7 +4,9 @@
  * available (then the report says so: no HTTP in those figures).
  */
 import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
 import { leadHandle, submitLead } from '../api/lead-client';
+import { rulesetForStarts } from '../db/rulesets';
 import type { CommercialFindings, Discovery, LeadIntake, ScopeFindings } from '../domain';
 import { LEAD_TASK_QUEUE } from '../workflows/ids';
 import { submitCommercialUpdate, submitDiscoveryUpdate, submitScopeUpdate } from '../workflows/messages';
@@ -17,12 +19,14 @@ export interface LeadGateway {
   commercial(leadId: string, repId: string, body: CommercialFindings): Promise<void>;
 }
 
-export function directGateway(temporal: Client): LeadGateway {
+/** Starts leads as the API's hand-over does, the active ruleset handed over with each. */
+export function directGateway(temporal: Client, pool: Pool): LeadGateway {
   const actor = (repId: string) => ({ role: 'rep' as const, repId });
   return {
     kind: 'direct',
     async submitLead(intake) {
-      return (await submitLead(temporal, LEAD_TASK_QUEUE, intake)).leadId;
+      const ruleset = (await rulesetForStarts(pool)) ?? undefined;
+      return (await submitLead(temporal, LEAD_TASK_QUEUE, intake, { ruleset })).leadId;
     },
     async discovery(leadId, repId, payload) {
       await leadHandle(temporal, leadId).executeUpdate(submitDiscoveryUpdate, { args: [{ actor: actor(repId), payload }] });

@@ -106,7 +106,7 @@ function childEnv(stack: Stack, extra: Record<string, string>): NodeJS.ProcessEn
 }
 
 async function startApiAndGateway(ctx: Pick<Ctx, 'stack' | 'args'>, nodeArgs: string[]): Promise<{ api: Child | null; gateway: LeadGateway; note: string }> {
-  const direct = directGateway(ctx.stack.temporal);
+  const direct = directGateway(ctx.stack.temporal, ctx.stack.pool);
   if (ctx.args.direct) return { api: null, gateway: direct, note: 'Temporal client (--direct): no HTTP in these figures' };
   const api = await startChild({
     name: 'api',
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
       stack,
       watch,
       gateway,
-      parkGateway: directGateway(stack.temporal),
+      parkGateway: directGateway(stack.temporal, stack.pool),
       leadWorker,
       baselineWorker,
       baselineTaskQueue,

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { LeadIntake, Outcome, HandoffChecklist } from '../domain';
 import type { LeadEvent, LeadView } from '../domain/lead-view';
 import { leadEventKey } from './keys';
@@ -71,7 +71,7 @@ const UPSERT_EVENTS = `
  * their own.
  */
 function writeLead(
-  pool: Pool,
+  pool: Pool | PoolClient,
   input: RecordStageInput,
   steps: (p: Param) => string[] = () => [],
   snapshot: (p: Param) => string = () => UPDATE_SNAPSHOT,
@@ -132,12 +132,12 @@ function insertSnapshot(intake: LeadIntake, createdAt: string, p: Param): string
   WHERE l.last_event_seq <= EXCLUDED.last_event_seq`;
 }
 
-/** A lead's first write (new, or reopened): its row, snapshot and audit events in one statement. */
-export async function insertLead(pool: Pool, input: RecordLeadInput): Promise<void> {
+/** A lead's first write (new, or reopened): its row, snapshot and audit events in one statement (in a transaction when given its client). */
+export async function insertLead(pool: Pool | PoolClient, input: RecordLeadInput): Promise<void> {
   await writeLead(pool, input, undefined, (p) => insertSnapshot(input.intake, input.view.createdAt, p));
 }
 
-export async function updateLead(pool: Pool, input: RecordStageInput): Promise<void> {
+export async function updateLead(pool: Pool | PoolClient, input: RecordStageInput): Promise<void> {
   await writeLead(pool, input);
 }
 

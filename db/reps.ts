@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Assignment, Reason, Team } from '../domain';
 
 export interface Rep {
@@ -127,7 +127,7 @@ const MAX_ASSIGNMENT_ATTEMPTS = 20;
  * (lead, cycle) gets the rep it already has; two attempts of one (lead, cycle)
  * racing make the second fail on the key and retry into that answer.
  */
-export async function assignRep(pool: Pool, input: AssignRepInput): Promise<Assignment> {
+export async function assignRep(pool: Pool | PoolClient, input: AssignRepInput): Promise<Assignment> {
   for (let attempt = 1; attempt <= MAX_ASSIGNMENT_ATTEMPTS; attempt++) {
     const { rows } = await pool.query<AssignmentFacts>(READ_ASSIGNMENT, [input.leadId, input.cycle, input.team]);
     const facts = rows[0]!;

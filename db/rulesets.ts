@@ -97,6 +97,25 @@ async function validatedContent(pool: Pool, row: { version: string; digest: stri
   return ruleset;
 }
 
+/** How long a process reuses its read of the active ruleset for the runs it starts (see `rulesetForStarts`). */
+const STARTS_READ_MS = 1_000;
+const forStarts = new WeakMap<Pool, { at: number; read: Promise<StoredRuleset | null> }>();
+
+/**
+ * The active ruleset as the API hands it to the runs it starts, read at most
+ * once a second: a run judges its capture by it and its first write checks it
+ * is still the one to use (a publication in between costs that capture a second
+ * judgement, nothing more). Null when it cannot be read or does not validate:
+ * the run then loads one itself, as it always could.
+ */
+export function rulesetForStarts(pool: Pool): Promise<StoredRuleset | null> {
+  const kept = forStarts.get(pool);
+  if (kept && Date.now() - kept.at < STARTS_READ_MS) return kept.read;
+  const read = activeRuleset(pool).catch(() => null);
+  forStarts.set(pool, { at: Date.now(), read });
+  return read;
+}
+
 /**
  * The ruleset new runs use; a fresh database starts with the shipped default.
  * Throws RulesetError when the active row does not validate (written around

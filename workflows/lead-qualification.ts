@@ -80,6 +80,7 @@ type Activities = ReturnType<typeof createActivities>;
 type Notice = Parameters<Activities['notify']>[0];
 type LoadedRuleset = Awaited<ReturnType<Activities['loadRuleset']>>;
 type RoutingWrite = Parameters<Activities['recordRouting']>[0];
+type RouteOnRulesetAnswer = Awaited<ReturnType<Activities['routeOnRuleset']>>;
 
 /**
  * Database writes and ruleset loads: short, retried with backoff for as long as
@@ -144,6 +145,12 @@ interface Behaviour {
    * a wake-up, not a load and then a write (leadQualificationWorkflowV5 on).
    */
   wakeInOneWrite: boolean;
+  /**
+   * Capture judges the lead under the ruleset the API handed it and routes it in
+   * the lead's first write, which confirms that ruleset: one local activity from
+   * capture to a rep, not two (leadQualificationWorkflowV6 on).
+   */
+  routeAtCapture: boolean;
 }
 
 /** Everything the patches above introduced: how leads started on leadQualificationWorkflowV2 run. */
@@ -154,13 +161,16 @@ const V2_BEHAVIOUR: Behaviour = {
   captureInOneWrite: false,
   routeInOneWrite: false,
   wakeInOneWrite: false,
+  routeAtCapture: false,
 };
 /** How leads started on leadQualificationWorkflowV3 run. */
 const V3_BEHAVIOUR: Behaviour = { ...V2_BEHAVIOUR, captureInOneWrite: true };
 /** How leads started on leadQualificationWorkflowV4 run. */
 const V4_BEHAVIOUR: Behaviour = { ...V3_BEHAVIOUR, routeInOneWrite: true };
-/** How every lead started on leadQualificationWorkflowV5 runs. */
-const CURRENT_BEHAVIOUR: Behaviour = { ...V4_BEHAVIOUR, wakeInOneWrite: true };
+/** How leads started on leadQualificationWorkflowV5 run. */
+const V5_BEHAVIOUR: Behaviour = { ...V4_BEHAVIOUR, wakeInOneWrite: true };
+/** How every lead started on leadQualificationWorkflowV6 runs. */
+const CURRENT_BEHAVIOUR: Behaviour = { ...V5_BEHAVIOUR, routeAtCapture: true };
 
 /**
  * Leads started before leadQualificationWorkflowV2, and their continued runs:
@@ -176,6 +186,7 @@ export async function leadQualificationWorkflow(input: LeadWorkflowInput, carrie
     captureInOneWrite: false,
     routeInOneWrite: false,
     wakeInOneWrite: false,
+    routeAtCapture: false,
   };
   return new LeadRun(input, carried, behaviour).run();
 }
@@ -211,14 +222,23 @@ export async function leadQualificationWorkflowV4(input: LeadWorkflowInput, carr
 }
 
 /**
- * Every lead started from now on: V4, with a nurture wake-up judged under the
- * ruleset the lead holds and routed in one local activity that also confirms
- * the version (one activation and one marker fewer per wake-up; a ruleset
- * published while the lead slept costs that wake-up a second judgement, nothing
- * written twice). A change to how these runs behave needs `patched()` here, or
- * a new type.
+ * Leads started between leadQualificationWorkflowV4 and leadQualificationWorkflowV6:
+ * V4, with a nurture wake-up judged under the ruleset the lead holds and routed
+ * in one local activity that also confirms the version (one activation and one
+ * marker fewer per wake-up; a ruleset published while the lead slept costs that
+ * wake-up a second judgement, nothing written twice).
  */
 export async function leadQualificationWorkflowV5(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
+  return new LeadRun(input, carried, V5_BEHAVIOUR).run();
+}
+
+/**
+ * Every lead started from now on: V5, with capture judged under the ruleset the
+ * API handed over with the lead and routed in the lead's first write, which
+ * confirms that ruleset (one activation and one marker fewer from capture to a
+ * rep). A change to how these runs behave needs `patched()` here, or a new type.
+ */
+export async function leadQualificationWorkflowV6(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
   return new LeadRun(input, carried, CURRENT_BEHAVIOUR).run();
 }
 
@@ -238,12 +258,20 @@ class LeadRun {
   /** Signals that arrived while a wake-up's judgement might still be taken back: applied, in order, once it stands or is redone. */
   private deferredSignals: Array<() => void> | null = null;
 
+  /** The run's input, less the ruleset handed over with it: that goes to capture, and no further (not kept, not continued). */
+  private readonly input: LeadWorkflowInput;
+  /** The ruleset the API handed over, until capture takes it (every lead then shares one copy, see useRuleset). */
+  private handedOver: LeadWorkflowInput['ruleset'];
+
   constructor(
-    private readonly input: LeadWorkflowInput,
+    input: LeadWorkflowInput,
     carried: CarriedState | undefined,
     /** Chosen once, when the run starts; older runs replay exactly as they were recorded. */
     private readonly behaviour: Behaviour,
   ) {
+    const { ruleset, ...rest } = input;
+    this.input = rest;
+    this.handedOver = ruleset;
     this.s = carried ? resumeState(carried) : initialState(input, nowIso());
     this.parkedCycle = this.s.view.stage === 'nurture' ? this.s.view.cycle : null;
     this.db = behaviour.localWrites ? localWrites : remoteWrites;
@@ -308,8 +336,22 @@ class LeadRun {
       await this.db.recordLead({ intake: this.s.intake, ...this.changes() });
       return;
     }
+    const given = this.behaviour.routeAtCapture ? this.handedOver : undefined;
+    this.handedOver = undefined;
+    // A lead the given ruleset would close at its fit check is captured as before: only routing's write confirms the version.
+    if (given && checkFit(this.s.intake, given.ruleset).verdict !== 'unqualified') return this.captureOnGivenRuleset(given);
     // The write records the lead under the ruleset it loads: nothing written here depends on the ruleset.
     this.useRuleset(await this.db.captureLead({ intake: this.s.intake, keepVersion: this.keptRulesetVersion(), ...this.changes() }));
+  }
+
+  /** The lead judged and routed under the ruleset it was handed, in its first write; if that write finds another, the lead's first write is the capture alone. */
+  private async captureOnGivenRuleset(given: NonNullable<LeadWorkflowInput['ruleset']>): Promise<void> {
+    this.useRuleset(given);
+    const intake = this.s.intake;
+    await this.judgeOnRuleset(
+      (routing) => this.db.captureAndRoute({ ...routing, intake, rulesetVersion: given.version }),
+      () => this.db.recordLead({ intake, ...this.changes() }),
+    );
   }
 
   private async fitCheck(): Promise<void> {
@@ -495,25 +537,34 @@ class LeadRun {
   }
 
   /**
-   * Fit check and routing under the ruleset the lead holds, in the wake-up's one
-   * write, which writes only if that ruleset is still the one to use. If it is
-   * not, nothing was written: the judgement is taken back (state as it was
-   * before it, signals that arrived meanwhile applied after) and the main loop
-   * judges the cycle again under the ruleset the write answered with. A cycle
-   * that would close at its fit check loads the ruleset first, as before: only
-   * routing's write confirms the version.
+   * The new cycle judged under the ruleset the lead holds, routed in the
+   * wake-up's one write (judgeOnRuleset). A cycle that would close at its fit
+   * check loads the ruleset first, as before: only routing's write confirms the
+   * version.
    */
   private async judgeWakeOnHeldRuleset(): Promise<void> {
     this.enter('fit_check');
     const held = this.ruleset();
     if (checkFit(this.s.intake, held.ruleset).verdict === 'unqualified') return this.loadRuleset();
+    await this.judgeOnRuleset((routing) => this.db.routeOnRuleset({ ...routing, rulesetVersion: held.version }));
+  }
+
+  /**
+   * Fit check and routing under the ruleset the run holds, in one write that
+   * writes only if it is still the one to use: `write` answers with the rep, or
+   * with the ruleset to use instead and nothing written. Then the judgement is
+   * taken back — the state as it was before it; signals that arrived meanwhile
+   * are held and applied after — the new ruleset taken, and `takenBack` writes
+   * what must stand before the main loop judges the step again.
+   */
+  private async judgeOnRuleset(write: (routing: RoutingWrite) => Promise<RouteOnRulesetAnswer>, takenBack?: () => Promise<void>): Promise<void> {
     const before = { state: this.copyOfState(), scoresStale: this.scoresStale };
     this.deferredSignals = [];
     try {
       await this.fitCheck();
       const found: { newer?: LoadedRuleset } = {};
-      await this.writeRouting(routeLead(this.s.intake, held.ruleset, new Date()), async (routing) => {
-        const answer = await this.db.routeOnRuleset({ ...routing, rulesetVersion: held.version });
+      await this.writeRouting(routeLead(this.s.intake, this.ruleset().ruleset, new Date()), async (routing) => {
+        const answer = await write(routing);
         if ('assignment' in answer) return answer.assignment;
         found.newer = answer.ruleset;
         return null;
@@ -522,6 +573,7 @@ class LeadRun {
       this.s = before.state;
       this.scoresStale = before.scoresStale;
       this.useRuleset(found.newer);
+      await takenBack?.();
     } finally {
       const deferred = this.deferredSignals;
       this.deferredSignals = null;
@@ -887,7 +939,7 @@ class LeadRun {
     // Everything carries over, unwritten events and a pending wake-up included: the next run writes and honours them.
     // The next run is of this run's type, so a lead keeps the behaviour it was started with.
     const carried: CarriedState = { ...this.s };
-    return continueAsNew<typeof leadQualificationWorkflowV5>(this.input, carried);
+    return continueAsNew<typeof leadQualificationWorkflowV6>(this.input, carried);
   }
 }
 

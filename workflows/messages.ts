@@ -12,6 +12,7 @@ import type {
   ScopeFindings,
 } from '../domain/schemas';
 import type { OutcomeStatus, Stage } from '../domain/schemas';
+import type { Ruleset } from '../domain/ruleset';
 import type { LeadView } from '../domain/lead-view';
 
 /** Who is asking: reps may act on their own leads only; managers on any. */
@@ -55,6 +56,13 @@ export interface LeadWorkflowInput {
   maxHistoryEvents?: number;
   /** A closed lead opened again: the new run continues the read model's numbering, so every write lands. */
   reopen?: LeadReopen;
+  /**
+   * The active ruleset when the lead was handed over: capture judges the lead by
+   * it and routes it in the lead's first write, which checks it is still the
+   * one to use (leadQualificationWorkflowV6 on). Absent, capture loads one.
+   * Not carried into continued runs.
+   */
+  ruleset?: { version: string; ruleset: Ruleset };
 }
 
 export interface LeadReopen {

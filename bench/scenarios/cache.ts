@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { submitLead } from '../../api/lead-client';
+import { rulesetForStarts } from '../../db/rulesets';
 import { bareNoopUpdate } from '../baseline-workflow';
 import { startChild } from '../children';
 import type { Ctx } from '../context';
@@ -55,7 +56,7 @@ async function probe(ctx: Ctx, mode: 'lead' | 'bare', k: number): Promise<Cached
         await handle.executeUpdate(bareNoopUpdate);
         return;
       }
-      const { leadId } = await submitLead(ctx.stack.temporal, taskQueue, benchLead());
+      const { leadId } = await submitLead(ctx.stack.temporal, taskQueue, benchLead(), { ruleset: (await rulesetForStarts(ctx.stack.pool)) ?? undefined });
       await ctx.watch.waitFor(leadId, routedWithOwner);
     };
     await park(-1);

@@ -208,6 +208,41 @@ it('routeOnRuleset writes a woken lead\'s routing only under the ruleset a load 
   expect(await written(unassigned.leadId)).toEqual({ stage: 'fit_check', assigned: 0, events: 0, messages: 0 });
 });
 
+it('captureAndRoute writes a new lead routed, row and rep together, only under the ruleset a load gives now', async () => {
+  const active = await activities.loadRuleset();
+  const older = 'handed-over+0000000000000000';
+  const team = `team-${randomUUID()}` as Team;
+  const rep = `cr-rep-${randomUUID()}`;
+  await upsertRep(pool, { repId: rep, name: 'Rep', email: null, team, capacity: 10, isTeamLead: false });
+  const leadId = `lead_${randomUUID()}`;
+  const events = [event(0, 'captured'), { ...event(1, 'routed'), stage: 'awaiting_discovery' as const, data: { team, owner: null } }];
+  const step = { leadId, view: view(leadId, { stage: 'awaiting_discovery', owner: null, rulesetVersion: active.version }), events, lastEventSeq: 1 };
+  const input = {
+    team,
+    intake: inboundLead(),
+    step: { ...step, notify: { leadId, cycle: 0, kind: 'lead_assigned', recipientRepId: null, recipientTeam: team, ccRepId: null, payload: {} } },
+  };
+  const written = async () => ({
+    rows: (await pool.query('SELECT stage, owner_rep_id, intake IS NOT NULL AS has_intake FROM leads WHERE lead_id = $1', [leadId])).rows,
+    assigned: await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1', [leadId]),
+    events: await count('SELECT count(*)::int AS n FROM lead_events WHERE lead_id = $1', [leadId]),
+    messages: await count('SELECT count(*)::int AS n FROM notification_outbox WHERE lead_id = $1 AND recipient_rep_id = $2', [leadId, rep]),
+  });
+  const first = new MockActivityEnvironment();
+
+  // Handed a version no longer the one to use: nothing at all is written, not even the row.
+  expect(await first.run(activities.captureAndRoute, { ...input, rulesetVersion: older })).toEqual({ ruleset: active });
+  expect(await written()).toEqual({ rows: [], assigned: 0, events: 0, messages: 0 });
+  // Handed the one a load gives: the row, its rep, its trail and the rep's message, together.
+  expect(await first.run(activities.captureAndRoute, { ...input, rulesetVersion: active.version })).toMatchObject({ assignment: { repId: rep } });
+  const once = { rows: [{ stage: 'awaiting_discovery', owner_rep_id: rep, has_intake: true }], assigned: 1, events: 2, messages: 1 };
+  expect(await written()).toEqual(once);
+  // A retry past the assignment writes again without asking, and nothing twice.
+  const retry = new MockActivityEnvironment({ attempt: 3 });
+  expect(await retry.run(activities.captureAndRoute, { ...input, rulesetVersion: older })).toMatchObject({ assignment: { repId: rep } });
+  expect(await written()).toEqual(once);
+});
+
 it('notify queues one message per key, plus one copy for a cc recipient', async () => {
   const leadId = `lead_${randomUUID()}`;
   const input = { leadId, cycle: 0, kind: 'urgent_lead_assigned', recipientRepId: 'ir-a', recipientTeam: 'incident_response', ccRepId: 'ir-lead', payload: {} };

@@ -1,6 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { leadHandle, newSubmission, submitLead } from '../../api/lead-client';
-import { leadIdFor } from '../../domain';
+import { defaultRuleset, leadIdFor, rulesetVersion } from '../../domain';
+import { findRuleset } from '../../db/rulesets';
 import { WORKFLOW_STACK_FRAMES } from '../../workflows/sandbox';
 import { LeadOutcome, LeadOwner, LeadStage, LeadTeam } from '../../workflows/search-attributes';
 import {
@@ -117,6 +118,7 @@ it.each([
   { olderType: 'leadQualificationWorkflowV2', patchMarkers: 0, toRouted: 4 },
   { olderType: 'leadQualificationWorkflowV3', patchMarkers: 0, toRouted: 3 },
   { olderType: 'leadQualificationWorkflowV4', patchMarkers: 0, toRouted: 2 },
+  { olderType: 'leadQualificationWorkflowV5', patchMarkers: 0, toRouted: 2 },
 ])('keeps a lead started as $olderType on it: the API reaches it, it qualifies, and its history stays its own', async ({ olderType, patchMarkers, toRouted }) => {
   await withWorker(h, 'older-type', async ({ taskQueue }) => {
     const intake = inboundLead();
@@ -149,11 +151,11 @@ it.each([
   });
 });
 
-it('starts new leads as leadQualificationWorkflowV5: no patch marker, and capture to routed in two local activities (capture, routing with its assignment)', async () => {
-  await withWorker(h, 'v5-type', async ({ taskQueue }) => {
+it('starts new leads as leadQualificationWorkflowV6: handed no ruleset, capture to routed in two local activities (capture, routing with its assignment)', async () => {
+  await withWorker(h, 'v6-type', async ({ taskQueue }) => {
     const { leadId, view } = await routedLead(h, taskQueue);
     const description = await leadHandle(h.env.client, leadId).describe();
-    expect(description.type).toBe('leadQualificationWorkflowV5');
+    expect(description.type).toBe('leadQualificationWorkflowV6');
     // The query answered once the routing task completed: its markers are in the history.
     const markers = await markerNames(leadId);
     expect(markers.filter((m) => m === 'core_patch')).toEqual([]);
@@ -172,6 +174,65 @@ it('starts new leads as leadQualificationWorkflowV5: no patch marker, and captur
     expect(row.rows[0]?.ruleset_version).toBe(view.rulesetVersion);
   });
 });
+
+describe('a lead handed the active ruleset (leadQualificationWorkflowV6)', () => {
+  const trail = async (leadId: string) =>
+    (
+      await h.pool.query<{ type: string; n: number }>(
+        "SELECT type, count(*)::int AS n FROM lead_events WHERE lead_id = $1 AND type IN ('captured', 'fit_checked', 'routed') GROUP BY type ORDER BY type",
+        [leadId],
+      )
+    ).rows;
+
+  it('is judged by it and routed in its first write: one local activity from capture to a rep', async () => {
+    await withWorker(h, 'v6-one-write', async ({ taskQueue }) => {
+      const ruleset = (await findRuleset(h.pool, h.rulesetVersion))!;
+      const { leadId, view } = await routedLead(h, taskQueue, {}, { ruleset });
+      expect(await localActivitiesOnceWritten(leadId, 1)).toEqual(['captureAndRoute']);
+      expect(view).toMatchObject({ stage: 'awaiting_discovery', rulesetVersion: h.rulesetVersion, owner: expect.any(String) });
+      const row = await h.pool.query('SELECT stage, owner_rep_id, ruleset_version, intake IS NOT NULL AS has_intake FROM leads WHERE lead_id = $1', [leadId]);
+      expect(row.rows).toEqual([{ stage: 'awaiting_discovery', owner_rep_id: view.owner, ruleset_version: h.rulesetVersion, has_intake: true }]);
+      expect(await trail(leadId)).toEqual([{ type: 'captured', n: 1 }, { type: 'fit_checked', n: 1 }, { type: 'routed', n: 1 }]);
+      const message = await h.pool.query<{ recipient_rep_id: string }>("SELECT recipient_rep_id FROM notification_outbox WHERE lead_id = $1 AND kind LIKE '%lead_assigned'", [leadId]);
+      expect(message.rows.map((r) => r.recipient_rep_id)).toEqual([view.owner]);
+    });
+  });
+
+  it('handed a ruleset its worker does not use, writes the capture alone and is judged again by the worker\'s, nothing twice', async () => {
+    await withWorker(h, 'v6-taken-back', async ({ taskQueue }) => {
+      // The worker is pinned to the file's ruleset; the lead is handed the shipped default, as if a publication landed in between.
+      const handed = { version: rulesetVersion(defaultRuleset), ruleset: defaultRuleset };
+      const { leadId } = await routedLead(h, taskQueue, {}, { ruleset: handed });
+      // A query can see the judgement before its write answers; the lead as it stands once judged again.
+      const view = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.owner !== null && v.rulesetVersion === h.rulesetVersion);
+      expect(await localActivitiesOnceWritten(leadId, 3)).toEqual(['captureAndRoute', 'recordLead', 'recordRouting']);
+      expect(view).toMatchObject({ stage: 'awaiting_discovery', rulesetVersion: h.rulesetVersion, owner: expect.any(String) });
+      expect((await h.pool.query('SELECT ruleset_version, owner_rep_id FROM leads WHERE lead_id = $1', [leadId])).rows).toEqual([
+        { ruleset_version: h.rulesetVersion, owner_rep_id: view.owner },
+      ]);
+      expect(await trail(leadId)).toEqual([{ type: 'captured', n: 1 }, { type: 'fit_checked', n: 1 }, { type: 'routed', n: 1 }]);
+      expect((await h.pool.query('SELECT cycle FROM rep_assignments WHERE lead_id = $1', [leadId])).rows).toEqual([{ cycle: 0 }]);
+      // The run's own trail agrees: one judgement, under the worker's ruleset.
+      expect(view.events.filter((e) => e.type === 'fit_checked')).toHaveLength(1);
+    });
+  });
+});
+
+/** The run's local activities once `count` are in its history: a query can answer from a task whose completion is still on its way. */
+function localActivitiesOnceWritten(leadId: string, count: number): Promise<string[]> {
+  return eventually(() => localActivityTypes(leadId), (types) => types.length >= count);
+}
+
+/** The local activities the lead's run ran, in order, by type (core writes the marker's own data unsealed). */
+async function localActivityTypes(leadId: string): Promise<string[]> {
+  const history = await leadHandle(h.env.client, leadId).fetchHistory();
+  return (history.events ?? []).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const data = marker.details?.['data']?.payloads?.[0]?.data;
+    return [(JSON.parse(Buffer.from(data ?? []).toString()) as { activity_type: string }).activity_type];
+  });
+}
 
 async function markerNames(leadId: string): Promise<string[]> {
   const history = await leadHandle(h.env.client, leadId).fetchHistory();

@@ -111,7 +111,8 @@ it('wakes a nurturing lead under the ruleset published while it slept, and keeps
       expect(woken).toMatchObject({ rulesetVersion: next, owner: expect.any(String), scores: expect.objectContaining({ total: expect.any(Number) }) });
       expect(await handle.query(getLeadStateQuery)).toMatchObject({ stage: 'awaiting_discovery', cycle: 2, rulesetVersion: next });
 
-      const types = await localActivityTypes(leadId);
+      // Read once the second wake's task is in the history (the query above can answer before its completion lands).
+      const types = await eventually(() => localActivityTypes(leadId), (t) => t.filter((type) => type === 'routeOnRuleset').length === 2);
       const wakes = types.flatMap((type, i) => (type === 'routeOnRuleset' ? [types[i + 1] ?? null] : []));
       // The first wake's write answered with the new ruleset and routing was written after it; the second's write was the routing.
       expect(wakes).toEqual(['recordRouting', expect.not.stringMatching(/^(recordRouting|loadRuleset)$/)]);

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { startReopenedRun, submitLead } from '../../api/lead-client';
 import { findLeadRecord } from '../../db/intake';
+import { findRuleset } from '../../db/rulesets';
 import { eventually } from '../support/db';
 import { submitCommercialUpdate, submitDiscoveryUpdate, submitScopeUpdate, disqualifyUpdate, recordEngagementSignal } from '../../workflows/messages';
 import globalSetup from '../support/global-setup';
@@ -84,12 +85,14 @@ async function main(): Promise<void> {
 
 async function recordAll(h: Harness): Promise<void> {
   mkdirSync(outDir, { recursive: true });
+  // As the API hands each new lead the active ruleset: here the one the recording worker is pinned to.
+  const ruleset = (await findRuleset(h.pool, h.rulesetVersion)) ?? undefined;
   await withWorker(h, 'record', async ({ taskQueue }) => {
-    const qualified = await routedLead(h, taskQueue);
+    const qualified = await routedLead(h, taskQueue, {}, { ruleset });
     await qualified.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(qualified.view.owner), payload: qualifyingDiscovery() }] });
     await save(h, 'qualified-in-one-call', qualified.leadId);
 
-    const stepwise = await routedLead(h, taskQueue);
+    const stepwise = await routedLead(h, taskQueue, {}, { ruleset });
     const { scope, commercial, ...discovery } = qualifyingDiscovery();
     const actor = asRep(stepwise.view.owner);
     await stepwise.handle.signal(recordEngagementSignal, { type: 'booked_meeting', detail: 'Technical review booked' });
@@ -102,11 +105,11 @@ async function recordAll(h: Harness): Promise<void> {
       primaryInterest: 'incident_response',
       message: 'Ransomware encrypted two file servers last night; we suspect the attacker is still inside.',
       timeline: { activeIncident: true },
-    });
+    }, { ruleset });
     await waitForStage(h, urgent.leadId, 'outcome');
     await save(h, 'urgent-escalated-then-silent', urgent.leadId);
 
-    const nurture = await routedLead(h, taskQueue);
+    const nurture = await routedLead(h, taskQueue, {}, { ruleset });
     await nurture.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(nurture.view.owner), payload: unconfirmedNeedDiscovery() }] });
     const again = await waitForStage(h, nurture.leadId, 'awaiting_discovery', (v) => v.cycle === 1);
     await nurture.handle.executeUpdate(disqualifyUpdate, {
@@ -118,20 +121,20 @@ async function recordAll(h: Harness): Promise<void> {
       ...inboundLead(),
       contact: { name: 'Chris Doe', email: `chris.${Date.now()}@gmail.com`, title: 'Student' },
       message: 'I am a student writing my thesis on SOC tooling, could you share some material?',
-    });
+    }, { ruleset });
     await waitForStage(h, mismatch.leadId, 'outcome');
     await save(h, 'unqualified-at-fit-check', mismatch.leadId);
 
     // Signals written by their own writer while the rep works the lead: engagement, a resubmission, then the decision.
-    const busy = await routedLead(h, taskQueue);
+    const busy = await routedLead(h, taskQueue, {}, { ruleset });
     await busy.handle.signal(recordEngagementSignal, { type: 'replied', detail: 'Asked for the SOC 2 report' });
-    await submitLead(h.env.client, taskQueue, { ...busy.intake, message: 'Audit fieldwork moved up to next month; need log coverage first' });
+    await submitLead(h.env.client, taskQueue, { ...busy.intake, message: 'Audit fieldwork moved up to next month; need log coverage first' }, { ruleset });
     await waitForStage(h, busy.leadId, 'awaiting_discovery', (v) => v.events.some((e) => e.type === 'resubmitted'));
     await busy.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(busy.view.owner), payload: qualifyingDiscovery() }] });
     await save(h, 'engaged-resubmitted-then-qualified', busy.leadId);
 
     // A closed lead opened again: the new run continues the read model's cycle and event numbering.
-    const closed = await routedLead(h, taskQueue);
+    const closed = await routedLead(h, taskQueue, {}, { ruleset });
     await closed.handle.executeUpdate(disqualifyUpdate, {
       args: [{ actor: asRep(closed.view.owner), payload: { reason: 'timing_later', note: 'Budget frozen until the FY27 plan; revisit after the SIEM migration' } }],
     });
@@ -141,6 +144,7 @@ async function recordAll(h: Harness): Promise<void> {
       leadId: closed.leadId,
       submission: { submissionId: randomUUID(), receivedAt: new Date().toISOString(), intake: closed.intake },
       reopen: { previousCycle: record!.cycle, nextSeq: record!.lastEventSeq + 1, createdAt: record!.createdAt, reason: 'reopened_by_manager', actor: 'manager' },
+      ruleset,
     });
     await waitForStage(h, closed.leadId, 'awaiting_discovery', (v) => v.cycle === record!.cycle + 1);
     await save(h, 'reopened-by-manager', closed.leadId);

@@ -32,12 +32,12 @@ const paths = [
   'unqualified-at-fit-check',
 ];
 
-const VERSIONS_FROM_V3 = ['v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9'];
+const VERSIONS_FROM_V3 = ['v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10'];
 
 /** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
 const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
 
-it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6), the V4 type routing in one write (v7), its wake-up loads without the ruleset it holds (v8), the V5 type waking in one write (v9)', () => {
+it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6), the V4 type routing in one write (v7), its wake-up loads without the ruleset it holds (v8), the V5 type waking in one write (v9), the V6 type routing in the capture write (v10)', () => {
   const expected = [
     ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, ...VERSIONS_FROM_V3.map((v) => `${v}.${p}.json`)]),
     ...v3Paths.flatMap((p) => VERSIONS_FROM_V3.map((v) => `${v}.${p}.json`)),
@@ -109,10 +109,11 @@ const TYPE_OF_VERSION: Record<string, string> = {
   'v7.': 'leadQualificationWorkflowV4',
   'v8.': 'leadQualificationWorkflowV4',
   'v9.': 'leadQualificationWorkflowV5',
+  'v10.': 'leadQualificationWorkflowV6',
 };
-const typeOfFile = (file: string) => TYPE_OF_VERSION[file.slice(0, 3)] ?? 'leadQualificationWorkflow';
+const typeOfFile = (file: string) => TYPE_OF_VERSION[`${file.split('.')[0]}.`] ?? 'leadQualificationWorkflow';
 
-it('records each version as its workflow type: V2 (v5), V3 (v6), V4 (v7, v8) and V5 (v9) with no patch marker, older ones as leadQualificationWorkflow', () => {
+it('records each version as its workflow type: V2 (v5), V3 (v6), V4 (v7, v8), V5 (v9) and V6 (v10) with no patch marker, older ones as leadQualificationWorkflow', () => {
   for (const file of files) {
     const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
     const type = typeOfFile(file);
@@ -224,4 +225,19 @@ it('records a V5 wake-up as one local activity and fails without it; V4 loaded, 
 it('fails a V5 nurture run replayed as V4 (negative control)', async () => {
   const history = JSON.parse(readFileSync(path.join(historiesDir, 'v9.nurture-cycle-then-disqualified.run2.json'), 'utf8')) as HistoryJson;
   await expect(replay(asType(history, 'leadQualificationWorkflowV4'), 'older type')).rejects.toThrow(ReplayError);
+});
+
+/** V6 routes a new lead in its capture write: one local activity from capture to a rep, where V5 ran capture, then routing. */
+it('records a V6 capture as one local activity and fails without it; V5 captured, then routed (negative control)', async () => {
+  const read = (file: string) => JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
+  expect(localActivities(read('v9.qualified-in-one-call.json')).map(activityType)).toEqual(['captureLead', 'recordRouting']);
+  const history = read('v10.qualified-in-one-call.json');
+  const writes = localActivities(history);
+  expect(writes.map(activityType)).toEqual(['captureAndRoute']);
+  await expect(replay(withoutEvents(history, new Set([writes[0]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
+});
+
+it('fails a V6 capture replayed as V5 (negative control)', async () => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v10.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
+  await expect(replay(asType(history, 'leadQualificationWorkflowV5'), 'older type')).rejects.toThrow(ReplayError);
 });
