@@ -269,9 +269,10 @@ class LeadRun {
     /** Chosen once, when the run starts; older runs replay exactly as they were recorded. */
     private readonly behaviour: Behaviour,
   ) {
-    const { ruleset, ...rest } = input;
-    this.input = rest;
-    this.handedOver = ruleset;
+    // Taken out of the input object itself: the SDK holds a run's arguments for as long as it runs, so a copy would stay with every cached lead.
+    this.handedOver = input.ruleset;
+    delete input.ruleset;
+    this.input = input;
     this.s = carried ? resumeState(carried) : initialState(input, nowIso());
     this.parkedCycle = this.s.view.stage === 'nurture' ? this.s.view.cycle : null;
     this.db = behaviour.localWrites ? localWrites : remoteWrites;
