@@ -173,6 +173,23 @@ function dueTogetherRuleset(dueAt: number, auditDate: string) {
   return { ruleset, dueAt: Date.parse(`${auditDate}T00:00:00Z`) - leadSeconds * 1000 };
 }
 
+/** Each lead's scheduled re-engagement and its `reengaged` event, once all have fired or `waitUntil` passed. */
+async function wakeUps(ctx: Ctx, ids: string[], waitUntil: number) {
+  const query = `
+    SELECT s.lead_id,
+           (s.data->>'reengageAt')::timestamptz AS scheduled,
+           r.occurred_at AS fired
+    FROM lead_events s
+    LEFT JOIN lead_events r ON r.lead_id = s.lead_id AND r.type = 'reengaged'
+    WHERE s.type = 'nurture_scheduled' AND s.lead_id = ANY($1)`;
+  for (;;) {
+    const rows = (await ctx.stack.pool.query<{ lead_id: string; scheduled: Date; fired: Date | null }>(query, [ids])).rows;
+    const fired = rows.filter((r) => r.fired).length;
+    if ((fired >= ids.length && rows.length >= ids.length) || Date.now() > waitUntil) return rows;
+    await sleep(1_000);
+  }
+}
+
 export async function latenessScenario(ctx: Ctx, nurtureRatePerSecond: number | null): Promise<LatenessResult> {
   const count = ctx.args.dueTogether;
   // The bare timers first, on a quiet box: after the leads wake, routing them again keeps the lead worker busy for a while.
@@ -184,33 +201,23 @@ export async function latenessScenario(ctx: Ctx, nurtureRatePerSecond: number | 
   const { ruleset, dueAt } = dueTogetherRuleset(Date.now() + parkBudgetMs, auditDate);
   const dueIso = new Date(dueAt).toISOString();
   ctx.log(`lateness: ${count} nurture timers due together at ${dueIso} (in ${Math.round((dueAt - Date.now()) / 1000)} s)`);
+  // Active until the leads have woken, as a ruleset normally still is when its leads wake: a publication in
+  // between is the rarer case (each such wake-up is judged twice; before 2026-11-28 evening every lead here took it).
   await saveRuleset(ctx.stack.pool, ruleset, { activate: true });
   const ids: string[] = [];
   let parkRun;
+  let rows: Array<{ lead_id: string; scheduled: Date; fired: Date | null }> = [];
   const t0 = now();
+  let parkSeconds = 0;
   try {
     parkRun = await closedLoop(count, ctx.args.parkConcurrency, async () => {
       ids.push(await nurtureOne(ctx, { timeline: { auditDate } }));
     });
+    parkSeconds = Number(((now() - t0) / 1000).toFixed(1));
+    ctx.log(`  parked ${ids.length} in ${parkSeconds} s; waiting for the due time and the wake-ups`);
+    rows = await wakeUps(ctx, ids, Date.now() + Math.max(0, dueAt - Date.now()) + 120_000);
   } finally {
     await saveRuleset(ctx.stack.pool, defaultRuleset, { activate: true });
-  }
-  const parkSeconds = Number(((now() - t0) / 1000).toFixed(1));
-  ctx.log(`  parked ${ids.length} in ${parkSeconds} s; waiting for the due time and the wake-ups`);
-  const waitUntil = Date.now() + Math.max(0, dueAt - Date.now()) + 120_000;
-  const query = `
-    SELECT s.lead_id,
-           (s.data->>'reengageAt')::timestamptz AS scheduled,
-           r.occurred_at AS fired
-    FROM lead_events s
-    LEFT JOIN lead_events r ON r.lead_id = s.lead_id AND r.type = 'reengaged'
-    WHERE s.type = 'nurture_scheduled' AND s.lead_id = ANY($1)`;
-  let rows: Array<{ lead_id: string; scheduled: Date; fired: Date | null }> = [];
-  for (;;) {
-    rows = (await ctx.stack.pool.query(query, [ids])).rows;
-    const fired = rows.filter((r) => r.fired).length;
-    if ((fired >= ids.length && rows.length >= ids.length) || Date.now() > waitUntil) break;
-    await sleep(1_000);
   }
   const onTime = rows.filter((r) => r.scheduled.getTime() === dueAt);
   const lateness = onTime.filter((r) => r.fired).map((r) => r.fired!.getTime() - dueAt);
