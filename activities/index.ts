@@ -3,12 +3,12 @@
  * writes are keyed (lead + event sequence, lead + cycle, message key), so a
  * retried attempt writes nothing twice.
  */
-import { ApplicationFailure, Context, log, metricMeter } from '@temporalio/activity';
+import { ApplicationFailure, log, metricMeter } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
 import { assignRouting, RulesetError, type Assignment, type LeadIntake, type Ruleset, type Team } from '../domain';
 import { insertLead, insertOutcome, updateLead, type RecordLeadInput, type RecordOutcomeInput, type RecordStageInput } from '../db/leads';
 import { enqueueNotification, type NotifyInput } from '../db/outbox';
-import { assignRep, isAssigned, type AssignRepInput } from '../db/reps';
+import { assignRep, lockForRouting, type AssignRepInput } from '../db/reps';
 import { activeRuleset, findRuleset, type StoredRuleset } from '../db/rulesets';
 import { inTransaction } from '../db/tx';
 
@@ -124,44 +124,45 @@ export interface CaptureAndRouteInput extends RouteOnRulesetInput {
 /** Routing's write, done; or the ruleset to judge the step under instead, with nothing written. */
 export type RouteOnRulesetAnswer = { assignment: Assignment } | { ruleset: StoredRuleset };
 
+/** Thrown inside a routing write's transaction to roll it back: the step is to be judged again under this ruleset. */
+class NewerRuleset extends Error {
+  constructor(readonly ruleset: StoredRuleset) {
+    super(`ruleset ${ruleset.version} is the one to use`);
+  }
+}
+
 /**
- * Writes a step the lead judged under a ruleset it already had (the one it
- * holds at a nurture wake-up, or the one the API handed it at capture) only if
- * a load now gives that same version: one local activity where a load and a
- * write were two. Another version (published in between) and nothing is
- * written: the answer is that ruleset, and the lead judges the step again under
- * it. A retry whose earlier attempt got as far as assigning the rep writes
- * without asking again: that attempt passed the check and may have written
- * before its answer was lost, and a step once written stands.
+ * Writes a routing step the lead judged under a ruleset it already had (the one
+ * it holds at a nurture wake-up, or the one the API handed it at capture) if a
+ * load just before the write gives that same version: one local activity where
+ * a load and a write were two. Another version (published in between) and
+ * nothing is written: the answer is that ruleset, and the lead judges the step
+ * again under it. A step once written stands: if the cycle already has its rep,
+ * an earlier run of this write committed and its answer was lost (a re-run
+ * after a failed workflow task starts again at attempt 1, so attempts cannot
+ * tell), and it is written again as it was, whatever is active now. The lead's
+ * row is locked for the write (a new lead's, once `firstWrite` inserts it), so
+ * two runs of it at once take turns.
  */
 async function writeOnRuleset(
   pool: Pool,
   pinned: string | undefined,
   { rulesetVersion, ...routing }: RouteOnRulesetInput,
-  write: (routing: RecordRoutingInput) => Promise<Assignment>,
+  firstWrite?: (client: PoolClient) => Promise<void>,
 ): Promise<RouteOnRulesetAnswer> {
   const { leadId, view } = routing.step;
-  const checked = Context.current().info.attempt > 1 && (await isAssigned(pool, leadId, view.cycle));
-  if (!checked) {
-    const loaded = await loadRuleset(pool, pinned, { keepVersion: rulesetVersion });
-    if (loaded.version !== rulesetVersion) return { ruleset: loaded };
+  const loaded = await loadRuleset(pool, pinned, { keepVersion: rulesetVersion });
+  try {
+    return await inTransaction(pool, async (client) => {
+      await firstWrite?.(client);
+      const written = await lockForRouting(client, leadId, view.cycle);
+      if (!written && loaded.version !== rulesetVersion) throw new NewerRuleset(loaded);
+      return { assignment: await recordRouting(client, routing) };
+    });
+  } catch (error) {
+    if (error instanceof NewerRuleset) return { ruleset: error.ruleset };
+    throw error;
   }
-  return { assignment: await write(routing) };
-}
-
-/**
- * A new lead's first write, routed: its row goes in first (a rep's assignment
- * names an existing lead), then routing as recordRouting writes it, in one
- * transaction: the row is never seen without its rep, and a retry finds all of
- * it or none.
- */
-function insertRoutedLead(pool: Pool, intake: LeadIntake, routing: RecordRoutingInput): Promise<Assignment> {
-  const { leadId, view, lastEventSeq } = routing.step;
-  return inTransaction(pool, async (client) => {
-    // The row alone (its events and message come with routing's write below).
-    await insertLead(client, { leadId, view, lastEventSeq, events: [], intake });
-    return recordRouting(client, routing);
-  });
 }
 
 export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
@@ -173,10 +174,16 @@ export function createActivities({ pool, pinnedRulesetVersion }: ActivityDeps) {
     assignRep: (input: AssignRepInput) => assignRep(pool, input),
     recordRouting: (input: RecordRoutingInput) => recordRouting(pool, input),
     /** A woken nurture lead's routing (leadQualificationWorkflowV5 on). */
-    routeOnRuleset: (input: RouteOnRulesetInput) => writeOnRuleset(pool, pinnedRulesetVersion, input, (routing) => recordRouting(pool, routing)),
-    /** A new lead's first write, routed (leadQualificationWorkflowV6 on): its row, snapshot, audit events and its owner's message. */
+    routeOnRuleset: (input: RouteOnRulesetInput) => writeOnRuleset(pool, pinnedRulesetVersion, input),
+    /**
+     * A new lead's first write, routed (leadQualificationWorkflowV6 on): its row first (a rep's assignment names an
+     * existing lead; its events and message come with routing's write), then routing, in one transaction.
+     */
     captureAndRoute: ({ intake, ...input }: CaptureAndRouteInput) =>
-      writeOnRuleset(pool, pinnedRulesetVersion, input, (routing) => insertRoutedLead(pool, intake, routing)),
+      writeOnRuleset(pool, pinnedRulesetVersion, input, (client) => {
+        const { leadId, view, lastEventSeq } = input.step;
+        return insertLead(client, { leadId, view, lastEventSeq, events: [], intake });
+      }),
     notify: (input: NotifyInput) => enqueueNotification(pool, input),
     recordOutcome: (input: RecordOutcomeInput) => insertOutcome(pool, input),
   };

@@ -168,7 +168,8 @@ async function closedLeadSubmission(deps: IntakeDeps, lead: LeadRecord, submissi
 async function handOver(deps: IntakeDeps, queued: QueuedIntake, lead: LeadRecord | null): Promise<HandoverStatus> {
   const { leadId, submission } = queued;
   if (lead?.stage === 'outcome') return closedLeadSubmission(deps, lead, submission);
-  const ruleset = (await rulesetForStarts(deps.pool)) ?? undefined;
+  // A lead the read model holds is running: its start input, ruleset and all, would go unread.
+  const ruleset = lead ? undefined : ((await rulesetForStarts(deps.pool)) ?? undefined);
   const submitted = await withTemporal(deps, () => submitLead(deps.temporal, deps.taskQueue, submission.intake, { leadId, submission, ruleset }));
   if (submitted.reachedWorkflow) return lead ? 'duplicate' : 'accepted';
   // Temporal still holds the closed run; the read model, read a moment ago, may have trailed it.

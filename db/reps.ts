@@ -145,10 +145,20 @@ export async function assignRep(pool: Pool | PoolClient, input: AssignRepInput):
   throw new Error(`Assignment in ${input.team} lost the race ${MAX_ASSIGNMENT_ATTEMPTS} times in a row; retrying`);
 }
 
-/** Whether the lead has had a rep (or none) assigned for this cycle: its routing got as far as its write. */
-export async function isAssigned(pool: Pool, leadId: string, cycle: number): Promise<boolean> {
-  const { rowCount } = await pool.query('SELECT 1 FROM rep_assignments WHERE lead_id = $1 AND cycle = $2', [leadId, cycle]);
-  return (rowCount ?? 0) > 0;
+/**
+ * Locks the lead's row until the transaction ends and says whether this cycle
+ * already has its rep (or its recorded lack of one): routing's write for the
+ * cycle has committed before. A second run of the same write waits here for the
+ * first to end.
+ */
+export async function lockForRouting(client: PoolClient, leadId: string, cycle: number): Promise<boolean> {
+  await client.query('SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE', [leadId]);
+  // Its own statement: under READ COMMITTED one that waited for the lock still reads from before the wait.
+  const { rows } = await client.query<{ assigned: boolean }>('SELECT EXISTS (SELECT 1 FROM rep_assignments WHERE lead_id = $1 AND cycle = $2) AS assigned', [
+    leadId,
+    cycle,
+  ]);
+  return rows[0]!.assigned;
 }
 
 function assignmentReason(team: Team, pick: ReturnType<typeof pickRep>): Reason {
