@@ -211,33 +211,21 @@ function activityType(marker: HistoryJson['events'][number]): string {
   return (JSON.parse(Buffer.from(details['data']!.payloads[0]!.data, 'base64').toString()) as { activity_type: string }).activity_type;
 }
 
-/** V5 wakes in one local activity, routing's write confirming the ruleset, where V4 loaded the ruleset and then wrote. */
-it('records a V5 wake-up as one local activity and fails without it; V4 loaded, then wrote (negative control)', async () => {
-  const read = (file: string) => JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
-  expect(localActivities(read('v8.nurture-cycle-then-disqualified.run2.json')).map(activityType)).toEqual(['loadRuleset', 'recordRouting']);
-  const history = read('v9.nurture-cycle-then-disqualified.run2.json');
+const readHistory = (file: string) => JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
+
+/**
+ * V5 wakes in one local activity, routing's write confirming the ruleset, where V4 loaded it and then wrote;
+ * V6 routes a new lead in its capture write, where V5 captured and then routed. Replayed as the type before,
+ * each is handed the other local activity's answer (matched by sequence number, as V3 as V2 above) and its task fails.
+ */
+it.each([
+  { file: 'nurture-cycle-then-disqualified.run2.json', type: 'V5', before: 'v8', now: 'v9', olderType: 'leadQualificationWorkflowV4', was: ['loadRuleset', 'recordRouting'], is: 'routeOnRuleset' },
+  { file: 'qualified-in-one-call.json', type: 'V6', before: 'v9', now: 'v10', olderType: 'leadQualificationWorkflowV5', was: ['captureLead', 'recordRouting'], is: 'captureAndRoute' },
+])('records $file as one local activity from $type on, and fails without it or as the type before (negative controls)', async ({ file, before, now, olderType, was, is }) => {
+  expect(localActivities(readHistory(`${before}.${file}`)).map(activityType)).toEqual(was);
+  const history = readHistory(`${now}.${file}`);
   const writes = localActivities(history);
-  expect(writes.map(activityType)).toEqual(['routeOnRuleset']);
+  expect(writes.map(activityType)).toEqual([is]);
   await expect(replay(withoutEvents(history, new Set([writes[0]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
-});
-
-/** Replayed as V4, the wake's load is handed routing's answer (matched by sequence number, as V3 as V2 above): no ruleset in it, and the task fails. */
-it('fails a V5 nurture run replayed as V4 (negative control)', async () => {
-  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v9.nurture-cycle-then-disqualified.run2.json'), 'utf8')) as HistoryJson;
-  await expect(replay(asType(history, 'leadQualificationWorkflowV4'), 'older type')).rejects.toThrow(ReplayError);
-});
-
-/** V6 routes a new lead in its capture write: one local activity from capture to a rep, where V5 ran capture, then routing. */
-it('records a V6 capture as one local activity and fails without it; V5 captured, then routed (negative control)', async () => {
-  const read = (file: string) => JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
-  expect(localActivities(read('v9.qualified-in-one-call.json')).map(activityType)).toEqual(['captureLead', 'recordRouting']);
-  const history = read('v10.qualified-in-one-call.json');
-  const writes = localActivities(history);
-  expect(writes.map(activityType)).toEqual(['captureAndRoute']);
-  await expect(replay(withoutEvents(history, new Set([writes[0]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
-});
-
-it('fails a V6 capture replayed as V5 (negative control)', async () => {
-  const history = JSON.parse(readFileSync(path.join(historiesDir, 'v10.qualified-in-one-call.json'), 'utf8')) as HistoryJson;
-  await expect(replay(asType(history, 'leadQualificationWorkflowV5'), 'older type')).rejects.toThrow(ReplayError);
+  await expect(replay(asType(history, olderType), 'older type')).rejects.toThrow(ReplayError);
 });
