@@ -19,7 +19,9 @@ import globalTeardown from '../support/global-teardown';
 import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
 import { asRep, closeHarness, createHarness, routedLead, waitForStage, withWorker, type Harness } from '../support/lead-harness';
-import { fastRuleset } from '../support/rulesets';
+import { fastRuleset, storeRuleset } from '../support/rulesets';
+import { createTestWorker, uniqueTaskQueue } from '../support/temporal';
+import { defaultRuleset, rulesetVersion } from '../../domain';
 import { projectRoot } from '../../platform/project-root';
 import { resolveTemporalCliBinary } from '../../platform/temporal-cli';
 import { testServices } from '../support/services';
@@ -34,8 +36,14 @@ const outDir = path.join(projectRoot(), 'test', 'histories');
  * version's paths for as long as leads started on it may be running.
  */
 const version = process.argv[2];
+/**
+ * `--only=a,b`: record just these paths (the rest still run, unsaved), to add
+ * paths to a version whose others are committed.
+ */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 
 async function save(h: Harness, name: string, leadId: string): Promise<void> {
+  if (only && !only.includes(name)) return;
   // A continued-as-new lead has one history per run; each is replayed on its own.
   const runs = await allRuns(h, leadId);
   for (const [index, runId] of runs.entries()) {
@@ -148,7 +156,30 @@ async function recordAll(h: Harness): Promise<void> {
     });
     await waitForStage(h, closed.leadId, 'awaiting_discovery', (v) => v.cycle === record!.cycle + 1);
     await save(h, 'reopened-by-manager', closed.leadId);
+
+    // Handed a ruleset its worker does not use (one published as the lead came in): the capture write finds the other, writes the capture alone, and the lead is judged again.
+    const handedOlder = await routedLead(h, taskQueue, {}, { ruleset: { version: rulesetVersion(defaultRuleset), ruleset: defaultRuleset } });
+    await waitForStage(h, handedOlder.leadId, 'awaiting_discovery', (v) => v.rulesetVersion === h.rulesetVersion && v.owner !== null);
+    await save(h, 'captured-under-an-older-ruleset', handedOlder.leadId);
   });
+  await recordWakeAfterPublication(h, ruleset);
+}
+
+/** A lead that sleeps holding one ruleset and wakes on a worker that uses another (published meanwhile): the wake's write finds it, and the cycle is judged again. */
+async function recordWakeAfterPublication(h: Harness, ruleset: Awaited<ReturnType<typeof findRuleset>> | undefined): Promise<void> {
+  const taskQueue = uniqueTaskQueue('record-wake');
+  const worker = (pinnedRulesetVersion: string) => createTestWorker({ env: h.env, pool: h.pool, bundle: h.bundle, taskQueue, pinnedRulesetVersion });
+  const asleep = await (await worker(h.rulesetVersion)).runUntil(async () => {
+    const lead = await routedLead(h, taskQueue, {}, { ruleset: ruleset ?? undefined });
+    await lead.handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(lead.view.owner), payload: unconfirmedNeedDiscovery() }] });
+    await waitForStage(h, lead.leadId, 'nurture');
+    return lead;
+  });
+  const published = await storeRuleset(h.pool, fastRuleset({ engagement: { responseWindow: '4s' } }));
+  await (await worker(published)).runUntil(() =>
+    waitForStage(h, asleep.leadId, 'awaiting_discovery', (v) => v.cycle === 1 && v.owner !== null && v.rulesetVersion === published),
+  );
+  await save(h, 'woken-after-a-publication', asleep.leadId);
 }
 
 main().catch((error) => {

@@ -34,6 +34,9 @@ const paths = [
 
 const VERSIONS_FROM_V3 = ['v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10'];
 
+/** Paths recorded from v10 (V6) on: a judgement taken back when its write finds another ruleset, at capture and at a wake-up. */
+const TAKE_BACK_PATHS = ['captured-under-an-older-ruleset', 'woken-after-a-publication', 'woken-after-a-publication.run2'];
+
 /** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
 const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
 
@@ -41,6 +44,7 @@ it('has recorded histories for every path worth protecting: remote writes (v1), 
   const expected = [
     ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, ...VERSIONS_FROM_V3.map((v) => `${v}.${p}.json`)]),
     ...v3Paths.flatMap((p) => VERSIONS_FROM_V3.map((v) => `${v}.${p}.json`)),
+    ...TAKE_BACK_PATHS.map((p) => `v10.${p}.json`),
   ];
   expect(files).toEqual(expect.arrayContaining(expected));
 });
@@ -228,4 +232,12 @@ it.each([
   expect(writes.map(activityType)).toEqual([is]);
   await expect(replay(withoutEvents(history, new Set([writes[0]!.eventId])), 'tampered')).rejects.toThrow(DeterminismViolationError);
   await expect(replay(asType(history, olderType), 'older type')).rejects.toThrow(ReplayError);
+});
+
+/** The taken-back judgements, as recorded: the one write answered with a ruleset, then the step as a V4 lead writes it. */
+it.each([
+  { file: 'v10.captured-under-an-older-ruleset.json', writes: ['captureAndRoute', 'recordLead', 'recordRouting'] },
+  { file: 'v10.woken-after-a-publication.run2.json', writes: ['routeOnRuleset', 'recordRouting'] },
+])('records $file as a judgement taken back and made again', ({ file, writes }) => {
+  expect(localActivities(readHistory(file)).map(activityType)).toEqual(writes);
 });
