@@ -55,7 +55,7 @@ it('lets exactly one of a disqualify and a discovery sent together win, in each 
     return { leadId, disqualify, discovery };
   });
   const ids = leads.map((l) => l.leadId);
-  await mapLimit(ids, 5, closed);
+  await mapLimit(ids, 5, (id) => closed(id));
   const ledgers = await settledLedgers(stack.pool, stack.temporal, ids, 60_000);
 
   const bothWon = trials.filter((t) => t.disqualify.status === 200 && t.discovery.status === 200);
@@ -134,7 +134,7 @@ it('never both accepts a discovery and closes the lead for no engagement when th
     return { leadId, results };
   });
   const ids = trials.map((t) => t.leadId);
-  await mapLimit(ids, 5, closed);
+  await mapLimit(ids, 5, (id) => closed(id));
   const ledgers = await settledLedgers(stack.pool, stack.temporal, ids, 60_000);
 
   const noEngagement = (id: string) =>
