@@ -245,7 +245,7 @@ export async function leadQualificationWorkflowV6(input: LeadWorkflowInput, carr
 type Deadline = { kind: 'reminder' | 'escalation' | 'response_window'; at: number };
 
 class LeadRun {
-  /** Replaced whole only when a wake-up's judgement is taken back (startNewCycle). */
+  /** Replaced whole only when a judgement is taken back (judgeOnRuleset). */
   private s: LeadState;
   private readonly lock: FifoLock | ConditionLock;
   /** The signal writer found the history long: the main loop hands over to a new run. */
@@ -255,7 +255,7 @@ class LeadRun {
   /** A run parks in nurture only if it began there; otherwise it continues-as-new first, bounding history per cycle. */
   private readonly parkedCycle: number | null;
   private readonly db: Activities;
-  /** Signals that arrived while a wake-up's judgement might still be taken back: applied, in order, once it stands or is redone. */
+  /** Signals that arrived while a judgement might still be taken back (judgeOnRuleset): applied, in order, once it stands or is redone. */
   private deferredSignals: Array<() => void> | null = null;
 
   /** The run's input, less the ruleset handed over with it: that goes to capture, and no further (not kept, not continued). */
@@ -384,7 +384,7 @@ class LeadRun {
   /**
    * The step goes out with no owner; its write picks the rep and fills it in, and
    * so does this run from the answer. A write that answers with no assignment
-   * wrote nothing, and its caller takes the step back (judgeWakeOnHeldRuleset).
+   * wrote nothing, and its caller takes the step back (judgeOnRuleset).
    */
   private async writeRouting(route: Route, write: (routing: RoutingWrite) => Promise<Assignment | null>): Promise<void> {
     const routedSeq = this.enterRouted(route, UNASSIGNED);
