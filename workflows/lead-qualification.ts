@@ -48,6 +48,7 @@ import {
   type GuardResult,
   type LeadActionName,
   type LeadEvent,
+  type LeadView,
   type DisqualifyRequest,
   type Outcome,
   type OutcomeInput,
@@ -257,6 +258,12 @@ class LeadRun {
   private readonly db: Activities;
   /** Signals that arrived while a judgement might still be taken back (judgeOnRuleset): applied, in order, once it stands or is redone. */
   private deferredSignals: Array<() => void> | null = null;
+  /**
+   * While routing's write is out: the lead as it stood before the step. Queries
+   * and Update validators see this, not a stage whose rep is not yet picked or
+   * whose judgement may yet be taken back.
+   */
+  private shown: LeadView | null = null;
 
   /** The run's input, less the ruleset handed over with it: that goes to capture, and no further (not kept, not continued). */
   private readonly input: LeadWorkflowInput;
@@ -387,11 +394,33 @@ class LeadRun {
    * wrote nothing, and its caller takes the step back (judgeOnRuleset).
    */
   private async writeRouting(route: Route, write: (routing: RoutingWrite) => Promise<Assignment | null>): Promise<void> {
-    const routedSeq = this.enterRouted(route, UNASSIGNED);
-    const assignment = await write({ team: route.team, step: { ...this.changes(), notify: this.routingNotice(route, UNASSIGNED) } });
-    if (!assignment) return;
-    this.assign(assignment, routedSeq);
-    this.syncSearchAttributes();
+    // A shallow copy stays as it was: routing replaces the view's fields, it never changes one in place.
+    await this.shownAsBefore(
+      () => ({ ...this.s.view }),
+      async () => {
+        const routedSeq = this.enterRouted(route, UNASSIGNED);
+        const assignment = await write({ team: route.team, step: { ...this.changes(), notify: this.routingNotice(route, UNASSIGNED) } });
+        if (!assignment) return;
+        this.assign(assignment, routedSeq);
+        this.syncSearchAttributes();
+      },
+    );
+  }
+
+  /** Runs a step whose write decides what it shows; until that write answers, the lead shows as `before` (the outermost such step's). */
+  private async shownAsBefore(before: () => LeadView, step: () => Promise<void>): Promise<void> {
+    if (this.shown) return step();
+    this.shown = before();
+    try {
+      await step();
+    } finally {
+      this.shown = null;
+    }
+  }
+
+  /** The lead as queries and validators see it. */
+  private visible(): LeadView {
+    return this.shown ?? this.s.view;
   }
 
   /** Records the routing; returns its event's sequence number. */
@@ -562,19 +591,24 @@ class LeadRun {
     const before = { state: this.copyOfState(), scoresStale: this.scoresStale };
     this.deferredSignals = [];
     try {
-      await this.fitCheck();
-      const found: { newer?: LoadedRuleset } = {};
-      await this.writeRouting(routeLead(this.s.intake, this.ruleset().ruleset, new Date()), async (routing) => {
-        const answer = await write(routing);
-        if ('assignment' in answer) return answer.assignment;
-        found.newer = answer.ruleset;
-        return null;
-      });
-      if (!found.newer) return;
-      this.s = before.state;
-      this.scoresStale = before.scoresStale;
-      this.useRuleset(found.newer);
-      await takenBack?.();
+      await this.shownAsBefore(
+        () => before.state.view,
+        async () => {
+          await this.fitCheck();
+          const found: { newer?: LoadedRuleset } = {};
+          await this.writeRouting(routeLead(this.s.intake, this.ruleset().ruleset, new Date()), async (routing) => {
+            const answer = await write(routing);
+            if ('assignment' in answer) return answer.assignment;
+            found.newer = answer.ruleset;
+            return null;
+          });
+          if (!found.newer) return;
+          this.s = before.state;
+          this.scoresStale = before.scoresStale;
+          this.useRuleset(found.newer);
+          await takenBack?.();
+        },
+      );
     } finally {
       const deferred = this.deferredSignals;
       this.deferredSignals = null;
@@ -591,7 +625,7 @@ class LeadRun {
   // ---- rep actions (Updates) ---------------------------------------------
 
   private registerHandlers(): void {
-    setHandler(getLeadStateQuery, () => this.s.view);
+    setHandler(getLeadStateQuery, () => this.visible());
     setHandler(submitDiscoveryUpdate, (cmd) => this.act('discovery', cmd, parseDiscovery, (d) => this.onDiscovery(d, cmd.actor)), {
       validator: (cmd) => this.validate('discovery', cmd, parseDiscovery),
     });
@@ -648,7 +682,8 @@ class LeadRun {
   /** Rejects before anything enters history: a role, owner or stage the action table refuses, or a payload failing its shape. */
   private validate<T>(action: LeadActionName, cmd: RepCommand<unknown>, parse: (value: unknown) => GuardResult<T>): T {
     const actor = actorOf(cmd);
-    const refusal = actionRefusal(action, { stage: this.s.view.stage, owner: this.s.view.owner }, actor);
+    const { stage, owner } = this.visible();
+    const refusal = actionRefusal(action, { stage, owner }, actor);
     if (refusal) throw rejection(refusal);
     const parsed = parse(cmd.payload);
     if (parsed.ok) return parsed.value;

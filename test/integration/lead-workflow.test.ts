@@ -13,7 +13,7 @@ import {
   submitScopeUpdate,
 } from '../../workflows/messages';
 import { eventually } from '../support/db';
-import { qualifyingDiscovery } from '../support/discovery';
+import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
 import { asManager, asRep, historyEventTypes, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
 
@@ -264,6 +264,38 @@ it('lets only the owner or a manager act, and refuses actions for another stage'
     expect(byManager.outcome).toBe('qualified');
     const view2 = await handle.query(getLeadStateQuery);
     expect(view2.events.find((e) => e.type === 'discovery_submitted')?.actor).toBe('manager');
+  });
+});
+
+it('shows a wake-up as it stood before routing until routing is written: no stage without its rep, no Update accepted on it', async () => {
+  await withWorker(h, 'unshown', async ({ taskQueue }) => {
+    const { leadId, handle, view } = await routedLead(h, taskQueue);
+    await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
+    await waitForStage(h, leadId, 'nurture');
+    // The wake-up's routing write locks the lead's row first; holding that lock keeps the write out for as long as this test needs.
+    const holder = await h.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE', [leadId]);
+      const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await eventually(
+        () => h.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [rows[0]!.pid]),
+        (r) => r.rows[0]!.n > 0,
+      );
+      const meanwhile = await handle.query(getLeadStateQuery);
+      expect(meanwhile).toMatchObject({ stage: 'fit_check', cycle: 1, owner: null });
+      const types = meanwhile.events.map((e) => e.type);
+      expect(types.slice(types.lastIndexOf('reengaged'))).toEqual(['reengaged', 'stage_changed']);
+      const early = await rejection(handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asManager, payload: qualifyingDiscovery() }] }));
+      expect(early).toMatchObject({ type: 'WrongStage', message: expect.stringContaining('fit_check') });
+      await holder.query('COMMIT');
+    } finally {
+      holder.release();
+    }
+    const routed = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
+    expect(routed.owner).toBe('lw-ss-1');
+    const accepted = (await historyEventTypes(h, leadId)).filter((t) => t.includes('UPDATE_ACCEPTED'));
+    expect(accepted).toEqual([]);
   });
 });
 

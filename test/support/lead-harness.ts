@@ -58,7 +58,7 @@ export function waitForStage(h: Harness, leadId: string, stage: LeadView['stage'
 export async function routedLead(h: Harness, taskQueue: string, overrides: Partial<LeadIntake> = {}, options: SubmitOptions = {}) {
   const intake = inboundLead(overrides);
   const { leadId } = await submitLead(h.env.client, taskQueue, intake, options);
-  // A query can answer while routing's write is out: the stage is set, the rep not yet.
+  // Routing may find no active rep in the team; the tests using this one need a rep.
   const view = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.owner !== null);
   return { leadId, intake, view, handle: leadHandle(h.env.client, leadId) };
 }
