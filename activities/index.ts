@@ -8,7 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import { assignRouting, RulesetError, type Assignment, type LeadIntake, type Ruleset, type Team } from '../domain';
 import { insertLead, insertOutcome, updateLead, type RecordLeadInput, type RecordOutcomeInput, type RecordStageInput } from '../db/leads';
 import { enqueueNotification, type NotifyInput } from '../db/outbox';
-import { assignRep, lockForRouting, type AssignRepInput } from '../db/reps';
+import { assignRep, lockLead, type AssignRepInput } from '../db/reps';
 import { activeRuleset, findRuleset, type StoredRuleset } from '../db/rulesets';
 import { inTransaction } from '../db/tx';
 
@@ -100,9 +100,9 @@ export interface RecordRoutingInput {
  * back) and records the step with that rep filled in, its message addressed to
  * them; the workflow fills its own state in from the answer the same way.
  */
-async function recordRouting(pool: Pool | PoolClient, routing: RecordRoutingInput): Promise<Assignment> {
+async function recordRouting(pool: Pool | PoolClient, routing: RecordRoutingInput, beforeFirstAssignment?: () => void): Promise<Assignment> {
   const { team, step } = routing;
-  const assignment = await assignRep(pool, { leadId: step.leadId, cycle: step.view.cycle, team });
+  const assignment = await assignRep(pool, { leadId: step.leadId, cycle: step.view.cycle, team }, beforeFirstAssignment);
   await writeRouted(pool, routing, assignment);
   return assignment;
 }
@@ -150,14 +150,18 @@ async function writeOnRuleset(
   { rulesetVersion, ...routing }: RouteOnRulesetInput,
   firstWrite?: (client: PoolClient) => Promise<void>,
 ): Promise<RouteOnRulesetAnswer> {
-  const { leadId, view } = routing.step;
+  const { leadId } = routing.step;
   const loaded = await loadRuleset(pool, pinned, { keepVersion: rulesetVersion });
   try {
     return await inTransaction(pool, async (client) => {
-      await firstWrite?.(client);
-      const written = await lockForRouting(client, leadId, view.cycle);
-      if (!written && loaded.version !== rulesetVersion) throw new NewerRuleset(loaded);
-      return { assignment: await recordRouting(client, routing) };
+      // A new lead's upsert locks its row as an update would, even when its sequence guard leaves the row as it is.
+      if (firstWrite) await firstWrite(client);
+      else await lockLead(client, leadId);
+      // Assignment's read, after the lock, tells whether the cycle already has its rep: only an unwritten step checks the version.
+      const assignment = await recordRouting(client, routing, () => {
+        if (loaded.version !== rulesetVersion) throw new NewerRuleset(loaded);
+      });
+      return { assignment };
     });
   } catch (error) {
     if (error instanceof NewerRuleset) return { ruleset: error.ruleset };

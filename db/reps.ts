@@ -126,8 +126,10 @@ const MAX_ASSIGNMENT_ATTEMPTS = 20;
  * place: the later one reads the earlier one's pick and picks again. A retried
  * (lead, cycle) gets the rep it already has; two attempts of one (lead, cycle)
  * racing make the second fail on the key and retry into that answer.
+ * `beforeFirstAssignment` runs when the read finds the cycle without one, before
+ * a rep is picked: a caller's last check, which throws to write nothing.
  */
-export async function assignRep(pool: Pool | PoolClient, input: AssignRepInput): Promise<Assignment> {
+export async function assignRep(pool: Pool | PoolClient, input: AssignRepInput, beforeFirstAssignment?: () => void): Promise<Assignment> {
   for (let attempt = 1; attempt <= MAX_ASSIGNMENT_ATTEMPTS; attempt++) {
     const { rows } = await pool.query<AssignmentFacts>(READ_ASSIGNMENT, [input.leadId, input.cycle, input.team]);
     const facts = rows[0]!;
@@ -136,6 +138,7 @@ export async function assignRep(pool: Pool | PoolClient, input: AssignRepInput):
       const existing = facts.existing.repId;
       return { repId: existing, teamLeadId, reasons: [{ code: 'assignment_reused', rule: 'assignment.idempotent', evidence: existing ?? 'unassigned' }] };
     }
+    beforeFirstAssignment?.();
     const lastRepId = facts.cursor?.lastRepId ?? null;
     const pick = pickRep(facts.candidates, lastRepId);
     const repId = pick?.rep.rep_id ?? null;
@@ -146,19 +149,12 @@ export async function assignRep(pool: Pool | PoolClient, input: AssignRepInput):
 }
 
 /**
- * Locks the lead's row until the transaction ends and says whether this cycle
- * already has its rep (or its recorded lack of one): routing's write for the
- * cycle has committed before. A second run of the same write waits here for the
- * first to end.
+ * Locks the lead's row until the transaction ends: a second run of the same
+ * routing write waits here for the first to end, and its next statement (a new
+ * snapshot under READ COMMITTED) sees what the first committed.
  */
-export async function lockForRouting(client: PoolClient, leadId: string, cycle: number): Promise<boolean> {
+export async function lockLead(client: PoolClient, leadId: string): Promise<void> {
   await client.query('SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE', [leadId]);
-  // Its own statement: under READ COMMITTED one that waited for the lock still reads from before the wait.
-  const { rows } = await client.query<{ assigned: boolean }>('SELECT EXISTS (SELECT 1 FROM rep_assignments WHERE lead_id = $1 AND cycle = $2) AS assigned', [
-    leadId,
-    cycle,
-  ]);
-  return rows[0]!.assigned;
 }
 
 function assignmentReason(team: Team, pick: ReturnType<typeof pickRep>): Reason {

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { upsertRep } from '../../db/reps';
+import { insertLead } from '../../db/leads';
+import { assignRep, lockLead, upsertRep } from '../../db/reps';
 import type { Team } from '../../domain';
 import type { LeadView } from '../../domain/lead-view';
-import { testPool } from '../support/db';
+import { eventually, testPool } from '../support/db';
 import { inboundLead } from '../support/intake';
 
 /** Every activity runs twice here, as a retry after a lost response would: the second attempt must write nothing new. */
@@ -244,6 +245,36 @@ it('captureAndRoute writes a new lead routed, row and rep together, only under t
     expect(await env.run(activities.captureAndRoute, { ...input, rulesetVersion: older })).toMatchObject({ assignment: { repId: rep } });
     expect(await written()).toEqual(once);
   }
+});
+
+it.each(['routeOnRuleset', 'captureAndRoute'] as const)('%s run again while an earlier run has not committed waits for it, and writes the step as that run did, whatever is active', async (name) => {
+  const team = `team-${randomUUID()}` as Team;
+  const rep = `tw-rep-${randomUUID()}`;
+  await upsertRep(pool, { repId: rep, name: 'Rep', email: null, team, capacity: 10, isTeamLead: false });
+  const leadId = `lead_${randomUUID()}`;
+  const intake = inboundLead();
+  if (name === 'routeOnRuleset') await activities.recordLead({ leadId, intake, view: view(leadId), events: [], lastEventSeq: -1 });
+  const routed = { ...event(1, 'routed'), stage: 'awaiting_discovery' as const, data: { team, owner: null } };
+  const step = { leadId, view: view(leadId, { stage: 'awaiting_discovery', owner: null }), events: [routed], lastEventSeq: 1 };
+  const notify = { leadId, cycle: 0, kind: 'lead_assigned', recipientRepId: null, recipientTeam: team, ccRepId: null, payload: {} };
+  // The earlier run, held open here: its row taken (inserted, or locked) and its rep assigned, not yet committed.
+  const earlier = await pool.connect();
+  try {
+    await earlier.query('BEGIN');
+    if (name === 'captureAndRoute') await insertLead(earlier, { leadId, intake, view: step.view, events: [], lastEventSeq: 1 });
+    else await lockLead(earlier, leadId);
+    await assignRep(earlier, { leadId, cycle: 0, team });
+    const { rows } = await earlier.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    // Judged under a version a publication has since replaced: only a step not yet written would answer with the new one.
+    const again = new MockActivityEnvironment().run(activities[name], { team, intake, step: { ...step, notify }, rulesetVersion: 'replaced-since+0000000000000000' });
+    await eventually(() => count('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [rows[0]!.pid]), (n) => n > 0);
+    await earlier.query('COMMIT');
+    expect(await again).toMatchObject({ assignment: { repId: rep } });
+  } finally {
+    earlier.release();
+  }
+  expect(await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1', [leadId])).toBe(1);
+  expect((await pool.query('SELECT stage, owner_rep_id FROM leads WHERE lead_id = $1', [leadId])).rows).toEqual([{ stage: 'awaiting_discovery', owner_rep_id: rep }]);
 });
 
 it('notify queues one message per key, plus one copy for a cc recipient', async () => {
