@@ -72,7 +72,7 @@ export async function findRuleset(pool: Pool, version: string): Promise<StoredRu
 }
 
 async function activeRow(pool: Pool): Promise<{ version: string; digest: string } | undefined> {
-  const { rows } = await pool.query<{ version: string; digest: string }>('SELECT version, md5(content::text) AS digest FROM rulesets WHERE active');
+  const { rows } = await pool.query<{ version: string; digest: string }>('SELECT version, digest FROM rulesets WHERE active');
   return rows[0];
 }
 
@@ -88,7 +88,7 @@ const VALIDATED_KEPT = 16;
 async function validatedContent(pool: Pool, row: { version: string; digest: string }): Promise<Ruleset> {
   const cached = validated.get(`${row.version}:${row.digest}`);
   if (cached) return cached;
-  const { rows } = await pool.query<{ content: unknown; digest: string }>('SELECT content, md5(content::text) AS digest FROM rulesets WHERE version = $1', [row.version]);
+  const { rows } = await pool.query<{ content: unknown; digest: string }>('SELECT content, digest FROM rulesets WHERE version = $1', [row.version]);
   const stored = rows[0];
   if (!stored) throw new RulesetError([{ path: '(root)', message: `ruleset ${row.version} is no longer stored` }]);
   const ruleset = deepFreeze(parseRuleset(stored.content));

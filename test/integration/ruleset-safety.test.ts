@@ -12,12 +12,14 @@ import { createTestWorker, uniqueTaskQueue } from '../support/temporal';
 let h: Harness;
 let activeBefore: string | null;
 let fast: string;
+let fastMaxCycles: number;
 
 beforeAll(async () => {
   h = await createHarness([{ repId: 'rs-ss-1', team: 'solution_specialist' }]);
   activeBefore = (await h.pool.query<{ version: string }>('SELECT version FROM rulesets WHERE active')).rows[0]?.version ?? null;
   const ruleset = parseRuleset({ ...fastRuleset({ nurture: { defaultCadence: '3s', minimumDelay: '1s' } }), version: `rs-${randomUUID().slice(0, 8)}` });
   fast = await saveRuleset(h.pool, ruleset, { activate: true });
+  fastMaxCycles = ruleset.nurture.maxCycles;
 });
 
 afterAll(async () => {
@@ -45,6 +47,17 @@ describe('activating a ruleset', () => {
     await expect(
       h.pool.query(`UPDATE rulesets SET active = true WHERE content = '{"version": "x"}'::jsonb AND NOT active`),
     ).rejects.toThrow(/rulesets_active_is_a_ruleset/);
+  });
+
+  it('validates the active content again once it is changed in place by hand, under the same version', async () => {
+    expect((await activeRuleset(h.pool)).version).toBe(fast);
+    await h.pool.query(`UPDATE rulesets SET content = jsonb_set(content, '{nurture,maxCycles}', '"lots"') WHERE version = $1`, [fast]);
+    try {
+      await expect(activeRuleset(h.pool)).rejects.toBeInstanceOf(RulesetError);
+    } finally {
+      await h.pool.query(`UPDATE rulesets SET content = jsonb_set(content, '{nurture,maxCycles}', to_jsonb($2::int)) WHERE version = $1`, [fast, fastMaxCycles]);
+    }
+    expect((await activeRuleset(h.pool)).ruleset.nurture.maxCycles).toBe(fastMaxCycles);
   });
 
   it('reports a broken active ruleset as such, once, instead of recursing', async () => {
