@@ -247,34 +247,48 @@ it('captureAndRoute writes a new lead routed, row and rep together, only under t
   }
 });
 
-it.each(['routeOnRuleset', 'captureAndRoute'] as const)('%s run again while an earlier run has not committed waits for it, and writes the step as that run did, whatever is active', async (name) => {
-  const team = `team-${randomUUID()}` as Team;
-  const rep = `tw-rep-${randomUUID()}`;
-  await upsertRep(pool, { repId: rep, name: 'Rep', email: null, team, capacity: 10, isTeamLead: false });
-  const leadId = `lead_${randomUUID()}`;
-  const intake = inboundLead();
-  if (name === 'routeOnRuleset') await activities.recordLead({ leadId, intake, view: view(leadId), events: [], lastEventSeq: -1 });
-  const routed = { ...event(1, 'routed'), stage: 'awaiting_discovery' as const, data: { team, owner: null } };
-  const step = { leadId, view: view(leadId, { stage: 'awaiting_discovery', owner: null }), events: [routed], lastEventSeq: 1 };
-  const notify = { leadId, cycle: 0, kind: 'lead_assigned', recipientRepId: null, recipientTeam: team, ccRepId: null, payload: {} };
-  // The earlier run, held open here: its row taken (inserted, or locked) and its rep assigned, not yet committed.
-  const earlier = await pool.connect();
-  try {
-    await earlier.query('BEGIN');
-    if (name === 'captureAndRoute') await insertLead(earlier, { leadId, intake, view: step.view, events: [], lastEventSeq: 1 });
-    else await lockLead(earlier, leadId);
-    await assignRep(earlier, { leadId, cycle: 0, team });
-    const { rows } = await earlier.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    // Judged under a version a publication has since replaced: only a step not yet written would answer with the new one.
-    const again = new MockActivityEnvironment().run(activities[name], { team, intake, step: { ...step, notify }, rulesetVersion: 'replaced-since+0000000000000000' });
-    await eventually(() => count('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [rows[0]!.pid]), (n) => n > 0);
-    await earlier.query('COMMIT');
-    expect(await again).toMatchObject({ assignment: { repId: rep } });
-  } finally {
-    earlier.release();
-  }
-  expect(await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1', [leadId])).toBe(1);
-  expect((await pool.query('SELECT stage, owner_rep_id FROM leads WHERE lead_id = $1', [leadId])).rows).toEqual([{ stage: 'awaiting_discovery', owner_rep_id: rep }]);
+describe('a routing write run again while an earlier run of it has not committed waits for it, and reuses its rep whatever is active', () => {
+  const cases = [
+    // A wake-up's write locks the lead's row first.
+    { name: 'routeOnRuleset' as const, lead: 'a woken lead', rowSeq: -1, written: { stage: 'awaiting_discovery', owns: true } },
+    // A new lead's insert waits on the earlier run's uncommitted insert of the same key.
+    { name: 'captureAndRoute' as const, lead: 'a new lead', rowSeq: null, written: { stage: 'awaiting_discovery', owns: true } },
+    // A stored row ahead of the write: the upsert's sequence guard leaves it as it is, yet it takes the row's lock and waits.
+    { name: 'captureAndRoute' as const, lead: 'a lead whose row is ahead of the write', rowSeq: 5, written: { stage: 'fit_check', owns: false } },
+  ];
+  it.each(cases)('$name, $lead', async ({ name, rowSeq, written }) => {
+    const team = `team-${randomUUID()}` as Team;
+    const rep = `tw-rep-${randomUUID()}`;
+    await upsertRep(pool, { repId: rep, name: 'Rep', email: null, team, capacity: 10, isTeamLead: false });
+    const leadId = `lead_${randomUUID()}`;
+    const intake = inboundLead();
+    if (rowSeq !== null) await activities.recordLead({ leadId, intake, view: view(leadId), events: [], lastEventSeq: rowSeq });
+    const routed = { ...event(1, 'routed'), stage: 'awaiting_discovery' as const, data: { team, owner: null } };
+    const step = { leadId, view: view(leadId, { stage: 'awaiting_discovery', owner: null }), events: [routed], lastEventSeq: 1 };
+    const notify = { leadId, cycle: 0, kind: 'lead_assigned', recipientRepId: null, recipientTeam: team, ccRepId: null, payload: {} };
+    // The earlier run, held open here: the lead's row taken (its insert, or its lock) and its rep assigned, not yet committed.
+    const earlier = await pool.connect();
+    try {
+      await earlier.query('BEGIN');
+      if (rowSeq === null) await insertLead(earlier, { leadId, intake, view: step.view, events: [], lastEventSeq: 1 });
+      else await lockLead(earlier, leadId);
+      await assignRep(earlier, { leadId, cycle: 0, team });
+      const { rows } = await earlier.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // Judged under a version a publication has since replaced: only a step not yet written would answer with the new one.
+      const again = new MockActivityEnvironment().run(activities[name], { team, intake, step: { ...step, notify }, rulesetVersion: 'replaced-since+0000000000000000' });
+      again.catch(() => undefined); // awaited below; a rejection meanwhile is not unhandled
+      await eventually(() => count('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [rows[0]!.pid]), (n) => n > 0);
+      await earlier.query('COMMIT');
+      expect(await again).toMatchObject({ assignment: { repId: rep, reasons: [{ code: 'assignment_reused' }] } });
+    } finally {
+      // A failed check leaves the transaction open: end it, so the write it blocks and the pooled connection go free (a no-op after COMMIT).
+      await earlier.query('ROLLBACK');
+      earlier.release();
+    }
+    expect(await count('SELECT count(*)::int AS n FROM rep_assignments WHERE lead_id = $1', [leadId])).toBe(1);
+    const row = (await pool.query('SELECT stage, owner_rep_id FROM leads WHERE lead_id = $1', [leadId])).rows;
+    expect(row).toEqual([{ stage: written.stage, owner_rep_id: written.owns ? rep : null }]);
+  });
 });
 
 it('notify queues one message per key, plus one copy for a cc recipient', async () => {

@@ -6,6 +6,7 @@ import { WORKFLOW_STACK_FRAMES } from '../../workflows/sandbox';
 import { LeadOutcome, LeadOwner, LeadStage, LeadTeam } from '../../workflows/search-attributes';
 import {
   getLeadStateQuery,
+  reengageNowSignal,
   submitInboundSignal,
   disqualifyUpdate,
   submitCommercialUpdate,
@@ -15,6 +16,7 @@ import {
 import { eventually } from '../support/db';
 import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
+import { fastRuleset, storeRuleset } from '../support/rulesets';
 import { asManager, asRep, historyEventTypes, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
 
 let h: Harness;
@@ -268,6 +270,8 @@ it('lets only the owner or a manager act, and refuses actions for another stage'
 });
 
 it('shows a wake-up as it stood before routing until routing is written: no stage without its rep, no Update accepted on it', async () => {
+  // Nurture sleeps an hour: the lead wakes when this test asks, once it holds the lock.
+  const sleepsAnHour = await storeRuleset(h.pool, fastRuleset({ nurture: { defaultCadence: '1h', minimumDelay: '1h' } }));
   await withWorker(h, 'unshown', async ({ taskQueue }) => {
     const { leadId, handle, view } = await routedLead(h, taskQueue);
     await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
@@ -278,6 +282,7 @@ it('shows a wake-up as it stood before routing until routing is written: no stag
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE', [leadId]);
       const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await handle.signal(reengageNowSignal, { requestedBy: 'manager' });
       await eventually(
         () => h.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [rows[0]!.pid]),
         (r) => r.rows[0]!.n > 0,
@@ -290,13 +295,15 @@ it('shows a wake-up as it stood before routing until routing is written: no stag
       expect(early).toMatchObject({ type: 'WrongStage', message: expect.stringContaining('fit_check') });
       await holder.query('COMMIT');
     } finally {
+      // A failed check leaves the transaction open: end it, so the wake-up's write goes free (a no-op after COMMIT).
+      await holder.query('ROLLBACK');
       holder.release();
     }
     const routed = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
     expect(routed.owner).toBe('lw-ss-1');
     const accepted = (await historyEventTypes(h, leadId)).filter((t) => t.includes('UPDATE_ACCEPTED'));
     expect(accepted).toEqual([]);
-  });
+  }, sleepsAnHour);
 });
 
 it('refuses a vague disqualification note and records a specific one as the outcome', async () => {
