@@ -8,7 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import { assignRouting, RulesetError, type Assignment, type LeadIntake, type Ruleset, type Team } from '../domain';
 import { insertLead, insertOutcome, updateLead, type RecordLeadInput, type RecordOutcomeInput, type RecordStageInput } from '../db/leads';
 import { enqueueNotification, type NotifyInput } from '../db/outbox';
-import { assignRep, lockLead, type AssignRepInput } from '../db/reps';
+import { assignRep, lockLead, type AssignRepInput, type RecordedAssignment } from '../db/reps';
 import { activeRuleset, findRuleset, type StoredRuleset } from '../db/rulesets';
 import { inTransaction } from '../db/tx';
 
@@ -100,9 +100,9 @@ export interface RecordRoutingInput {
  * back) and records the step with that rep filled in, its message addressed to
  * them; the workflow fills its own state in from the answer the same way.
  */
-async function recordRouting(pool: Pool | PoolClient, routing: RecordRoutingInput, beforeFirstAssignment?: () => void): Promise<Assignment> {
+async function recordRouting(pool: Pool | PoolClient, routing: RecordRoutingInput, check?: (recorded: RecordedAssignment | null) => void): Promise<Assignment> {
   const { team, step } = routing;
-  const assignment = await assignRep(pool, { leadId: step.leadId, cycle: step.view.cycle, team }, beforeFirstAssignment);
+  const assignment = await assignRep(pool, { leadId: step.leadId, cycle: step.view.cycle, team }, check);
   await writeRouted(pool, routing, assignment);
   return assignment;
 }
@@ -124,10 +124,10 @@ export interface CaptureAndRouteInput extends RouteOnRulesetInput {
 /** Routing's write, done; or the ruleset to judge the step under instead, with nothing written. */
 export type RouteOnRulesetAnswer = { assignment: Assignment } | { ruleset: StoredRuleset };
 
-/** Thrown inside a routing write's transaction to roll it back: the step is to be judged again under this ruleset. */
-class NewerRuleset extends Error {
+/** Thrown inside a routing write's transaction to roll it back: the step is to be judged again, under this ruleset. */
+class JudgeAgain extends Error {
   constructor(readonly ruleset: StoredRuleset) {
-    super(`ruleset ${ruleset.version} is the one to use`);
+    super(`judge the step again under ruleset ${ruleset.version}`);
   }
 }
 
@@ -140,7 +140,9 @@ class NewerRuleset extends Error {
  * again under it. A step once written stands: if the cycle already has its rep,
  * an earlier run of this write committed and its answer was lost (a re-run
  * after a failed workflow task starts again at attempt 1, so attempts cannot
- * tell), and it is written again as it was, whatever is active now. The lead's
+ * tell), and it is written again as it was, whatever is active now; a rep
+ * recorded for another team is another judgement's, which stands, and nothing
+ * is written (the answer: judge again, under what a load gives). The lead's
  * row is locked for the write (a new lead's, once `firstWrite` inserts it), so
  * two runs of it at once take turns.
  */
@@ -158,13 +160,16 @@ async function writeOnRuleset(
       if (firstWrite) await firstWrite(client);
       else await lockLead(client, leadId);
       // Assignment's read, after the lock, tells whether the cycle already has its rep: only an unwritten step checks the version.
-      const assignment = await recordRouting(client, routing, () => {
-        if (loaded.version !== rulesetVersion) throw new NewerRuleset(loaded);
+      const assignment = await recordRouting(client, routing, (recorded) => {
+        if (!recorded && loaded.version !== rulesetVersion) throw new JudgeAgain(loaded);
+        // Recorded for another team: another judgement of the cycle was written (this write is a stale run's, from a task
+        // Temporal discarded before the lead took its judgement back and routed again). That one stands; this writes nothing.
+        if (recorded && recorded.team !== routing.team) throw new JudgeAgain(loaded);
       });
       return { assignment };
     });
   } catch (error) {
-    if (error instanceof NewerRuleset) return { ruleset: error.ruleset };
+    if (error instanceof JudgeAgain) return { ruleset: error.ruleset };
     throw error;
   }
 }

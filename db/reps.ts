@@ -80,7 +80,7 @@ export function pickRep(candidates: Candidate[], lastRepId: string | null): { re
  */
 const READ_ASSIGNMENT = `
   SELECT (SELECT rep_id FROM reps WHERE team = $3 AND active AND is_team_lead ORDER BY rep_id LIMIT 1) AS team_lead,
-         (SELECT json_build_object('repId', a.rep_id) FROM rep_assignments a WHERE a.lead_id = $1 AND a.cycle = $2) AS existing,
+         (SELECT json_build_object('repId', a.rep_id, 'team', a.team) FROM rep_assignments a WHERE a.lead_id = $1 AND a.cycle = $2) AS existing,
          (SELECT json_build_object('lastRepId', c.last_rep_id, 'turns', c.turns) FROM team_cursors c WHERE c.team = $3) AS cursor,
          (SELECT coalesce(json_agg(c ORDER BY c.rep_id), '[]'::json) FROM (
             SELECT r.rep_id, r.capacity, r.is_team_lead, count(a.lead_id)::int AS open
@@ -88,9 +88,15 @@ const READ_ASSIGNMENT = `
             WHERE r.team = $3 AND r.active
             GROUP BY r.rep_id) c) AS candidates`;
 
+/** The rep a (lead, cycle) was given (null: none was available), and the team it was routed to. */
+export interface RecordedAssignment {
+  repId: string | null;
+  team: Team;
+}
+
 interface AssignmentFacts {
   team_lead: string | null;
-  existing: { repId: string | null } | null;
+  existing: RecordedAssignment | null;
   cursor: { lastRepId: string | null; turns: number } | null;
   candidates: Candidate[];
 }
@@ -126,19 +132,20 @@ const MAX_ASSIGNMENT_ATTEMPTS = 20;
  * place: the later one reads the earlier one's pick and picks again. A retried
  * (lead, cycle) gets the rep it already has; two attempts of one (lead, cycle)
  * racing make the second fail on the key and retry into that answer.
- * `beforeFirstAssignment` runs when the read finds the cycle without one, before
- * a rep is picked: a caller's last check, which throws to write nothing.
+ * `check` runs once the read is made, with the cycle's recorded assignment (null
+ * before its first) and before anything is written: a caller's last word, which
+ * throws to write nothing.
  */
-export async function assignRep(pool: Pool | PoolClient, input: AssignRepInput, beforeFirstAssignment?: () => void): Promise<Assignment> {
+export async function assignRep(pool: Pool | PoolClient, input: AssignRepInput, check?: (recorded: RecordedAssignment | null) => void): Promise<Assignment> {
   for (let attempt = 1; attempt <= MAX_ASSIGNMENT_ATTEMPTS; attempt++) {
     const { rows } = await pool.query<AssignmentFacts>(READ_ASSIGNMENT, [input.leadId, input.cycle, input.team]);
     const facts = rows[0]!;
     const teamLeadId = facts.team_lead;
+    check?.(facts.existing);
     if (facts.existing) {
       const existing = facts.existing.repId;
       return { repId: existing, teamLeadId, reasons: [{ code: 'assignment_reused', rule: 'assignment.idempotent', evidence: existing ?? 'unassigned' }] };
     }
-    beforeFirstAssignment?.();
     const lastRepId = facts.cursor?.lastRepId ?? null;
     const pick = pickRep(facts.candidates, lastRepId);
     const repId = pick?.rep.rep_id ?? null;

@@ -247,6 +247,27 @@ it('captureAndRoute writes a new lead routed, row and rep together, only under t
   }
 });
 
+it.each(['routeOnRuleset', 'captureAndRoute'] as const)('%s writes nothing over a cycle whose rep was recorded for another team: that judgement stands', async (name) => {
+  const active = await activities.loadRuleset();
+  const [team, otherTeam] = [`team-${randomUUID()}` as Team, `team-${randomUUID()}` as Team];
+  const [rep, otherRep] = [`ot-rep-${randomUUID()}`, `ot-rep-${randomUUID()}`];
+  await upsertRep(pool, { repId: rep, name: 'Rep', email: null, team, capacity: 10, isTeamLead: false });
+  await upsertRep(pool, { repId: otherRep, name: 'Rep', email: null, team: otherTeam, capacity: 10, isTeamLead: false });
+  const leadId = `lead_${randomUUID()}`;
+  const intake = inboundLead();
+  // The cycle as another judgement wrote it: routed to the other team, its rep assigned.
+  await activities.recordLead({ leadId, intake, view: view(leadId), events: [], lastEventSeq: -1 });
+  await activities.recordRouting({ team: otherTeam, step: { leadId, view: view(leadId, { stage: 'awaiting_discovery', owner: null }), events: [], lastEventSeq: 1 } });
+  const routed = { ...event(1, 'routed'), stage: 'awaiting_discovery' as const, data: { team, owner: null } };
+  const step = { leadId, view: view(leadId, { stage: 'awaiting_discovery', owner: null }), events: [routed], lastEventSeq: 1 };
+  const notify = { leadId, cycle: 0, kind: 'lead_assigned', recipientRepId: null, recipientTeam: team, ccRepId: null, payload: {} };
+  const answer = await new MockActivityEnvironment().run(activities[name], { team, intake, step: { ...step, notify }, rulesetVersion: active.version });
+  expect(answer).toEqual({ ruleset: active });
+  expect((await pool.query('SELECT rep_id, team FROM rep_assignments WHERE lead_id = $1', [leadId])).rows).toEqual([{ rep_id: otherRep, team: otherTeam }]);
+  expect((await pool.query('SELECT owner_rep_id, team FROM leads WHERE lead_id = $1', [leadId])).rows).toEqual([{ owner_rep_id: otherRep, team: null }]);
+  expect(await count('SELECT count(*)::int AS n FROM notification_outbox WHERE lead_id = $1', [leadId])).toBe(0);
+});
+
 describe('a routing write run again while an earlier run of it has not committed waits for it, and reuses its rep whatever is active', () => {
   const cases = [
     // A wake-up's write locks the lead's row first.
