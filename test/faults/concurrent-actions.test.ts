@@ -6,6 +6,11 @@
  * accepted discovery and a no-engagement outcome in the same cycle.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { leadHandle, queryLeadState } from '../../api/lead-client';
 import { parseRuleset } from '../../domain';
@@ -40,8 +45,26 @@ async function routedLead(): Promise<{ leadId: string; owner: string }> {
   return { leadId, owner: view.owner! };
 }
 
-function closed(leadId: string, timeoutMs = 60_000) {
-  return waitFor(`lead ${leadId} closed`, () => queryLeadState(stack.temporal, leadId), (v) => v.stage === 'outcome', timeoutMs);
+async function closed(leadId: string, timeoutMs = 60_000) {
+  try {
+    return await waitFor(`lead ${leadId} closed`, () => queryLeadState(stack.temporal, leadId), (v) => v.stage === 'outcome', timeoutMs);
+  } catch (error) {
+    if (String(error).includes('Nondeterminism')) await keepHistory(leadId);
+    throw error;
+  }
+}
+
+/**
+ * A lead whose replay diverged (seen once, on a query: an Update, signals and a
+ * timer in one task): its history kept whole in a file, and its events' order
+ * in the test's output, so the run that hits it again leaves the evidence.
+ */
+async function keepHistory(leadId: string): Promise<void> {
+  const history = await leadHandle(stack.temporal, leadId).fetchHistory();
+  const file = path.join(tmpdir(), `leadgate-diverged-${leadId}.json`);
+  writeFileSync(file, historyToJSON(history));
+  const order = (history.events ?? []).map((e) => `${String(e.eventId)} ${(temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace('EVENT_TYPE_', '')}`);
+  console.log(`[faults] ${leadId}: replay diverged; history in ${file}\n  ${order.join('\n  ')}`);
 }
 
 it('lets exactly one of a disqualify and a discovery sent together win, in each of 50 leads', async () => {

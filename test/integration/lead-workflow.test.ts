@@ -251,6 +251,7 @@ it('rejects an invalid discovery with the failing fields, before anything enters
     expect(fields).toEqual(expect.arrayContaining(['needConfirmed', 'nextMeeting.at', 'nextMeeting.type']));
     expect(rejected.message).toMatch(/surprise/);
     const types = await historyEventTypes(h, leadId);
+    expect(types).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
     expect(types.filter((t) => t.includes('UPDATE'))).toEqual([]);
   });
 });
@@ -301,8 +302,9 @@ it('shows a wake-up as it stood before routing until routing is written: no stag
     }
     const routed = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
     expect(routed.owner).toBe('lw-ss-1');
-    const accepted = (await historyEventTypes(h, leadId)).filter((t) => t.includes('UPDATE_ACCEPTED'));
-    expect(accepted).toEqual([]);
+    const types = await historyEventTypes(h, leadId);
+    expect(types).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
+    expect(types.filter((t) => t.includes('UPDATE_ACCEPTED'))).toEqual([]);
   }, sleepsAnHour);
 });
 

@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import { temporal } from '@temporalio/proto';
 import { leadHandle, queryLeadState, submitLead, type SubmitOptions } from '../../api/lead-client';
 import type { LeadView } from '../../domain/lead-view';
 import { upsertRep } from '../../db/reps';
@@ -68,5 +69,6 @@ export const asManager = { role: 'manager' as const };
 
 export async function historyEventTypes(h: Harness, leadId: string): Promise<string[]> {
   const history = await leadHandle(h.env.client, leadId).fetchHistory();
-  return (history.events ?? []).map((e) => String(e.eventType));
+  // The client hands event types over as enum numbers: named here, so tests can ask for a kind by name.
+  return (history.events ?? []).map((e) => temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType));
 }
