@@ -10,7 +10,6 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { temporal } from '@temporalio/proto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { leadHandle, queryLeadState } from '../../api/lead-client';
 import { parseRuleset } from '../../domain';
@@ -18,6 +17,7 @@ import { saveRuleset } from '../../db/rulesets';
 import { reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
 import { qualifyingDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
+import { eventTypeNames } from '../support/history';
 import { fastRuleset } from '../support/rulesets';
 import { sleep } from './support/child';
 import { byStatus, call, postLead, type Answer } from './support/http';
@@ -63,7 +63,7 @@ async function keepHistory(leadId: string): Promise<void> {
   const history = await leadHandle(stack.temporal, leadId).fetchHistory();
   const file = path.join(tmpdir(), `leadgate-diverged-${leadId}.json`);
   writeFileSync(file, historyToJSON(history));
-  const order = (history.events ?? []).map((e) => `${String(e.eventId)} ${(temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace('EVENT_TYPE_', '')}`);
+  const order = eventTypeNames(history).map((type, i) => `${i + 1} ${type.replace('EVENT_TYPE_', '')}`);
   console.log(`[faults] ${leadId}: replay diverged; history in ${file}\n  ${order.join('\n  ')}`);
 }
 

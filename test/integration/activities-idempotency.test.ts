@@ -6,7 +6,7 @@ import { insertLead } from '../../db/leads';
 import { assignRep, lockLead, upsertRep } from '../../db/reps';
 import type { Team } from '../../domain';
 import type { LeadView } from '../../domain/lead-view';
-import { eventually, testPool } from '../support/db';
+import { blockedBy, testPool } from '../support/db';
 import { inboundLead } from '../support/intake';
 
 /** Every activity runs twice here, as a retry after a lost response would: the second attempt must write nothing new. */
@@ -294,11 +294,10 @@ describe('a routing write run again while an earlier run of it has not committed
       if (rowSeq === null) await insertLead(earlier, { leadId, intake, view: step.view, events: [], lastEventSeq: 1 });
       else await lockLead(earlier, leadId);
       await assignRep(earlier, { leadId, cycle: 0, team });
-      const { rows } = await earlier.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       // Judged under a version a publication has since replaced: only a step not yet written would answer with the new one.
       const again = new MockActivityEnvironment().run(activities[name], { team, intake, step: { ...step, notify }, rulesetVersion: 'replaced-since+0000000000000000' });
       again.catch(() => undefined); // awaited below; a rejection meanwhile is not unhandled
-      await eventually(() => count('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [rows[0]!.pid]), (n) => n > 0);
+      await blockedBy(pool, earlier);
       await earlier.query('COMMIT');
       expect(await again).toMatchObject({ assignment: { repId: rep, reasons: [{ code: 'assignment_reused' }] } });
     } finally {

@@ -13,7 +13,7 @@ import {
   submitDiscoveryUpdate,
   submitScopeUpdate,
 } from '../../workflows/messages';
-import { eventually } from '../support/db';
+import { blockedBy, eventually } from '../support/db';
 import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
 import { fastRuleset, storeRuleset } from '../support/rulesets';
@@ -282,12 +282,8 @@ it('shows a wake-up as it stood before routing until routing is written: no stag
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE', [leadId]);
-      const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       await handle.signal(reengageNowSignal, { requestedBy: 'manager' });
-      await eventually(
-        () => h.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [rows[0]!.pid]),
-        (r) => r.rows[0]!.n > 0,
-      );
+      await blockedBy(h.pool, holder);
       const meanwhile = await handle.query(getLeadStateQuery);
       expect(meanwhile).toMatchObject({ stage: 'fit_check', cycle: 1, owner: null });
       const types = meanwhile.events.map((e) => e.type);

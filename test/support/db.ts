@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { createPool } from '../../db/pool';
 import { testServices } from './services';
 
@@ -16,4 +16,13 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
     last = await read();
   }
   return last;
+}
+
+/** Waits until another session waits on a lock `holder` holds: the write under test is out, stopped at that lock. */
+export async function blockedBy(pool: Pool, holder: PoolClient): Promise<void> {
+  const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  await eventually(
+    () => pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [rows[0]!.pid]),
+    (r) => r.rows[0]!.n > 0,
+  );
 }

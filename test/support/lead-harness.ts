@@ -1,12 +1,12 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { temporal } from '@temporalio/proto';
 import { leadHandle, queryLeadState, submitLead, type SubmitOptions } from '../../api/lead-client';
 import type { LeadView } from '../../domain/lead-view';
 import { upsertRep } from '../../db/reps';
 import type { LeadIntake, Ruleset, Team } from '../../domain';
 import { eventually, testPool } from './db';
+import { eventTypeNames } from './history';
 import { inboundLead } from './intake';
 import { fastRuleset, storeRuleset } from './rulesets';
 import { bundleLeadWorkflows, connectTestEnv, createTestWorker, uniqueTaskQueue } from './temporal';
@@ -69,6 +69,5 @@ export const asManager = { role: 'manager' as const };
 
 export async function historyEventTypes(h: Harness, leadId: string): Promise<string[]> {
   const history = await leadHandle(h.env.client, leadId).fetchHistory();
-  // The client hands event types over as enum numbers: named here, so tests can ask for a kind by name.
-  return (history.events ?? []).map((e) => temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType));
+  return eventTypeNames(history);
 }
