@@ -32,6 +32,7 @@ export interface Verdict {
 }
 
 const fmt = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '—' : `${v}${unit}`);
+const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
 const judge = (ok: boolean | null): Verdict['verdict'] => (ok === null ? 'n/a' : ok ? 'PASS' : 'MISS');
 
 const ratioOf = (a: number | null | undefined, b: number | null | undefined) =>
@@ -270,7 +271,7 @@ export function markdown(r: BenchReport): string {
       lines.push(`| heap KiB per cached workflow (${lead.workflows} + ${bare.workflows} parked) | ${fmt(lead.kibPerWorkflow)} | ${fmt(bare.kibPerWorkflow)} | ${fmt(ratioOf(lead.kibPerWorkflow, bare.kibPerWorkflow), '×')} |`);
       lines.push(`| probe worker RSS MiB before → after parking | ${lead.rssBeforeMiB} → ${lead.rssAfterMiB} | ${bare.rssBeforeMiB} → ${bare.rssAfterMiB} | — |`);
     }
-    if (r.replay) lines.push('', `Lead histories replayed: ${Object.entries(r.replay.leadMix).map(([k, v]) => `${v} ${k}`).join(', ')}; latest run of each; ${r.replay.passes ? `each set replayed once unmeasured, then ${r.replay.passes} times measured (the samples count every measured replay)${r.replay.order ? `; sets run in the order ${r.replay.order} (each in a fresh process), and each kind's figures are the mean of its runs` : ''}.` : `the first ${r.replay.warmup} of each set replayed once more, unmeasured, before the measured set.`}`);
+    if (r.replay) lines.push('', `Lead histories replayed: ${Object.entries(r.replay.leadMix).map(([k, v]) => `${v} ${k}`).join(', ')}; latest run of each; ${r.replay.passes ? `each set replayed ${times(r.replay.warmup / Object.values(r.replay.leadMix).reduce((a, b) => a + b, 0))} unmeasured, then ${r.replay.passes} times measured (the samples count every measured replay)${r.replay.order ? `; sets run in the order ${r.replay.order} (each in a fresh process), and each kind's figures are the mean of its runs` : ''}.` : `the first ${r.replay.warmup} of each set replayed once more, unmeasured, before the measured set.`}`);
     if (r.cache) lines.push('', `Heap per cached workflow: ${r.cache.method}.`);
   }
   if (r.cost) {
