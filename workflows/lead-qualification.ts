@@ -477,18 +477,19 @@ class LeadRun {
   }
 
   /**
-   * Whether the deadline whose timer fired still stands. The very deadline the
-   * timer was set for is due without asking the clock: next to a task completed
-   * without commands (a local activity's heartbeat), a task's time on replay can
-   * be later than in the recorded run, so an instant taken then can fall after
-   * the fire time, and the replay would set a timer where the run decided. Only
-   * a deadline that moved meanwhile (an engagement, a reminder sent) is checked
-   * against the clock.
+   * Whether the deadline whose timer fired still stands. A deadline no later
+   * than the one the timer was set for is due without asking the clock: next to
+   * a task completed without commands (a local activity's heartbeat), a task's
+   * time on replay can be later than in the recorded run, so an instant taken
+   * then can fall after the fire time, and the replay would set a timer where
+   * the run decided. Only a deadline moved later meanwhile (an engagement) is
+   * checked against the clock. In a live run both checks agree: a timer fires
+   * at or after the instant it was set for.
    */
   private stillDue(stage: Stage, deadline: Deadline): boolean {
     if (this.s.view.stage !== stage) return false;
     const now = this.nextDeadline();
-    return now.kind === deadline.kind && (now.at === deadline.at || now.at <= Date.now());
+    return now.kind === deadline.kind && (now.at <= deadline.at || now.at <= Date.now());
   }
 
   private nextDeadline(): Deadline {
