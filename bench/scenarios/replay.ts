@@ -33,7 +33,7 @@ export interface ReplayFigures {
 export interface ReplayResult {
   lead: ReplayFigures;
   bare: ReplayFigures;
-  /** Replays before measuring, in whole passes over the set (one pass before 2026-11-29). */
+  /** Replays before measuring, in whole passes over the set (one pass in results before 2026-11-28's last runs). */
   warmup: number;
   /** Measured passes over the set (`histories` counts every measured replay). */
   passes?: number;

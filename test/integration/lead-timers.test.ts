@@ -1,8 +1,13 @@
-import { queryLeadState, submitLead } from '../../api/lead-client';
+import { Worker } from '@temporalio/worker';
+import { leadHandle, queryLeadState, submitLead } from '../../api/lead-client';
+import { leadDataConverter } from '../../platform/data-converter';
 import { disqualifyUpdate, getLeadStateQuery, recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
-import { eventually } from '../support/db';
+import { blockedBy, eventually } from '../support/db';
 import { unconfirmedNeedDiscovery } from '../support/discovery';
+import { inboundLead } from '../support/intake';
 import { asManager, asRep, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
+import { eventTypeNames } from '../support/history';
+import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
 import { fastRuleset, storeRuleset } from '../support/rulesets';
 
 /** Durable timers on the real dev server, with the ruleset's clocks shrunk to seconds. */
@@ -212,4 +217,36 @@ it('closes a nurturing lead at once when a manager disqualifies it, without wait
     },
     version,
   );
+});
+
+it('replays a lead whose capture write outlasted its first task and whose window then closed it, as the run decided', async () => {
+  const ruleset = fastRuleset({ sla: { urgent: '1h', high: '1h', standard: '1h' }, engagement: { responseWindow: '2s', noEngagementOutcome: 'disqualified_for_now' } });
+  const version = await storeRuleset(h.pool, ruleset);
+  await withWorker(h, 'heartbeat', async ({ taskQueue }) => {
+    // Handed its ruleset, as the API hands it, the lead is judged and routed in its first task, and its window starts
+    // then. The write confirms the version first: holding the table keeps the write out past that task's heartbeat (a
+    // task completed without commands, at 80% of its timeout), which a query waits for.
+    const holder = await h.pool.connect();
+    let leadId: string;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE rulesets IN ACCESS EXCLUSIVE MODE');
+      ({ leadId } = await submitLead(h.env.client, taskQueue, inboundLead(), { ruleset: { version, ruleset } }));
+      await blockedBy(h.pool, holder);
+      await leadHandle(h.env.client, leadId).query(getLeadStateQuery);
+      await holder.query('COMMIT');
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    const closed = await waitForStage(h, leadId, 'outcome');
+    expect(closed.outcome).toMatchObject({ status: 'disqualified_for_now', reasons: [expect.objectContaining({ code: 'no_engagement_in_window' })] });
+    const history = await leadHandle(h.env.client, leadId).fetchHistory();
+    const types = eventTypeNames(history);
+    // The first task, the capture's, completed without commands (the write's marker comes with a later task's).
+    expect(types.slice(2, 6)).toEqual(['EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', 'EVENT_TYPE_WORKFLOW_TASK_STARTED', 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED']);
+    expect(types.indexOf('EVENT_TYPE_MARKER_RECORDED')).toBeGreaterThan(6);
+    // Replayed, the first task runs at a later task's time, and the window's start with it: the decision must not move.
+    await expect(Worker.runReplayHistory({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, history, leadId)).resolves.toBeUndefined();
+  }, version);
 });

@@ -246,7 +246,7 @@ it.each([
  * Kept from a fault-test run, not made by the recorder: the capture task completed once without commands (the
  * local write's heartbeat) before the write's marker, and the response window then closed the lead on its timer.
  * Replayed, the time of that first task is the later task's, so a fired timer checked against the clock alone
- * (as until 2026-11-29) found its deadline not yet due and set another timer where the run had decided.
+ * (as the workflow did when this was kept) found its deadline not yet due and set another timer where the run had decided.
  */
 it('replays a lead whose window closed after its capture task heartbeated, as the run decided', async () => {
   const history = readHistory('v10.window-closed-after-a-capture-heartbeat.json');
