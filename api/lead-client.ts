@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { leadIdFor, type LeadIntake } from '../domain';
 import type { LeadView } from '../domain/lead-view';
-import { leadQualificationWorkflowV6 } from '../workflows/lead-qualification';
+import { leadQualificationWorkflowV7 } from '../workflows/lead-qualification';
 import { leadWorkflowId } from '../workflows/ids';
 import { getLeadStateQuery, submitInboundSignal, type InboundSubmission, type LeadWorkflowInput } from '../workflows/messages';
 import { LeadStage } from '../workflows/search-attributes';
@@ -58,7 +58,7 @@ export async function submitLead(temporal: Client, taskQueue: string, intake: Le
     ...(options.ruleset ? { ruleset: options.ruleset } : {}),
   };
   try {
-    await temporal.workflow.signalWithStart(leadQualificationWorkflowV6, {
+    await temporal.workflow.signalWithStart(leadQualificationWorkflowV7, {
       ...startOptions(leadId, taskQueue, input),
       signal: submitInboundSignal,
       signalArgs: [submission],
@@ -85,7 +85,7 @@ export async function startReopenedRun(
   input: Pick<LeadWorkflowInput, 'leadId' | 'submission' | 'ruleset'> & { reopen: ReopenInput },
 ): Promise<boolean> {
   try {
-    await temporal.workflow.start(leadQualificationWorkflowV6, {
+    await temporal.workflow.start(leadQualificationWorkflowV7, {
       ...startOptions(input.leadId, taskQueue, input),
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',
@@ -125,7 +125,7 @@ export async function signalSubmission(temporal: Client, leadId: string, submiss
 
 /** The lead's workflow: its newest run, or the run named. */
 export function leadHandle(temporal: Client, leadId: string, runId?: string) {
-  return temporal.workflow.getHandle<typeof leadQualificationWorkflowV6>(leadWorkflowId(leadId), runId);
+  return temporal.workflow.getHandle<typeof leadQualificationWorkflowV7>(leadWorkflowId(leadId), runId);
 }
 
 /** The live state of a running (or recently closed) lead. */
@@ -145,7 +145,7 @@ export async function startLeadIfNew(
 ): Promise<{ leadId: string; started: boolean }> {
   const leadId = leadIdFor(intake.contact.email, intake.domain);
   try {
-    await temporal.workflow.start(leadQualificationWorkflowV6, startOptions(leadId, taskQueue, { leadId, submission: newSubmission(intake), ...(ruleset ? { ruleset } : {}) }));
+    await temporal.workflow.start(leadQualificationWorkflowV7, startOptions(leadId, taskQueue, { leadId, submission: newSubmission(intake), ...(ruleset ? { ruleset } : {}) }));
     return { leadId, started: true };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { leadId, started: false };

@@ -152,6 +152,12 @@ interface Behaviour {
    * capture to a rep, not two (leadQualificationWorkflowV6 on).
    */
   routeAtCapture: boolean;
+  /**
+   * A fired timer's deadline is due when it is no later than the one the timer
+   * was set for, without asking the clock (leadQualificationWorkflowV7 on; see
+   * `stillDue`).
+   */
+  deadlineByTimer: boolean;
 }
 
 /** Everything the patches above introduced: how leads started on leadQualificationWorkflowV2 run. */
@@ -163,6 +169,7 @@ const V2_BEHAVIOUR: Behaviour = {
   routeInOneWrite: false,
   wakeInOneWrite: false,
   routeAtCapture: false,
+  deadlineByTimer: false,
 };
 /** How leads started on leadQualificationWorkflowV3 run. */
 const V3_BEHAVIOUR: Behaviour = { ...V2_BEHAVIOUR, captureInOneWrite: true };
@@ -170,8 +177,10 @@ const V3_BEHAVIOUR: Behaviour = { ...V2_BEHAVIOUR, captureInOneWrite: true };
 const V4_BEHAVIOUR: Behaviour = { ...V3_BEHAVIOUR, routeInOneWrite: true };
 /** How leads started on leadQualificationWorkflowV5 run. */
 const V5_BEHAVIOUR: Behaviour = { ...V4_BEHAVIOUR, wakeInOneWrite: true };
-/** How every lead started on leadQualificationWorkflowV6 runs. */
-const CURRENT_BEHAVIOUR: Behaviour = { ...V5_BEHAVIOUR, routeAtCapture: true };
+/** How leads started on leadQualificationWorkflowV6 run. */
+const V6_BEHAVIOUR: Behaviour = { ...V5_BEHAVIOUR, routeAtCapture: true };
+/** How every lead started on leadQualificationWorkflowV7 runs. */
+const CURRENT_BEHAVIOUR: Behaviour = { ...V6_BEHAVIOUR, deadlineByTimer: true };
 
 /**
  * Leads started before leadQualificationWorkflowV2, and their continued runs:
@@ -188,6 +197,7 @@ export async function leadQualificationWorkflow(input: LeadWorkflowInput, carrie
     routeInOneWrite: false,
     wakeInOneWrite: false,
     routeAtCapture: false,
+    deadlineByTimer: false,
   };
   return new LeadRun(input, carried, behaviour).run();
 }
@@ -234,12 +244,23 @@ export async function leadQualificationWorkflowV5(input: LeadWorkflowInput, carr
 }
 
 /**
- * Every lead started from now on: V5, with capture judged under the ruleset the
- * API handed over with the lead and routed in the lead's first write, which
- * confirms that ruleset (one activation and one marker fewer from capture to a
- * rep). A change to how these runs behave needs `patched()` here, or a new type.
+ * Leads started between leadQualificationWorkflowV5 and leadQualificationWorkflowV7:
+ * V5, with capture judged under the ruleset the API handed over with the lead
+ * and routed in the lead's first write, which confirms that ruleset (one
+ * activation and one marker fewer from capture to a rep).
  */
 export async function leadQualificationWorkflowV6(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
+  return new LeadRun(input, carried, V6_BEHAVIOUR).run();
+}
+
+/**
+ * Every lead started from now on: V6, with a fired timer's deadline judged by
+ * the one the timer was set for rather than by the clock, so a lead whose first
+ * task replays at a later time decides on replay as it did in the run. A V6
+ * lead keeps the clock check its history was made with. A change to how these
+ * runs behave needs `patched()` here, or a new type.
+ */
+export async function leadQualificationWorkflowV7(input: LeadWorkflowInput, carried?: CarriedState): Promise<LeadSummary> {
   return new LeadRun(input, carried, CURRENT_BEHAVIOUR).run();
 }
 
@@ -477,19 +498,26 @@ class LeadRun {
   }
 
   /**
-   * Whether the deadline whose timer fired still stands. A deadline no later
-   * than the one the timer was set for is due without asking the clock: next to
-   * a task completed without commands (a local activity's heartbeat), a task's
-   * time on replay can be later than in the recorded run, so an instant taken
-   * then can fall after the fire time, and the replay would set a timer where
-   * the run decided. Only a deadline moved later meanwhile (an engagement) is
-   * checked against the clock. In a live run both checks agree: a timer fires
-   * at or after the instant it was set for.
+   * Whether the deadline whose timer fired still stands. The workflow's clock
+   * does not replay exactly: a run's first task that completes without commands
+   * (the SDK completes it to answer a query while capture's write is out) is
+   * replayed together with the next task, at that task's time, so the instants
+   * capture takes (the response window's start, the SLA's reminder and due
+   * times) come out later on replay than in the run. Checked against the clock
+   * alone, a timer that fired just after its deadline in the run can find it
+   * not yet due on replay and set another timer where the run decided. From V7
+   * on, a deadline no later than the one the timer was set for is due (in a
+   * live run the clock agrees: a timer fires at or after its instant); only a
+   * deadline moved later meanwhile (an engagement) asks the clock. V6 and
+   * older keep the clock check their histories were made with: a V6 lead that
+   * replayed between setting the timer and its firing may have set a second
+   * timer on that check, and must replay it.
    */
   private stillDue(stage: Stage, deadline: Deadline): boolean {
     if (this.s.view.stage !== stage) return false;
     const now = this.nextDeadline();
-    return now.kind === deadline.kind && (now.at <= deadline.at || now.at <= Date.now());
+    if (now.kind !== deadline.kind) return false;
+    return (this.behaviour.deadlineByTimer && now.at <= deadline.at) || now.at <= Date.now();
   }
 
   private nextDeadline(): Deadline {
@@ -985,7 +1013,7 @@ class LeadRun {
     // Everything carries over, unwritten events and a pending wake-up included: the next run writes and honours them.
     // The next run is of this run's type, so a lead keeps the behaviour it was started with.
     const carried: CarriedState = { ...this.s };
-    return continueAsNew<typeof leadQualificationWorkflowV6>(this.input, carried);
+    return continueAsNew<typeof leadQualificationWorkflowV7>(this.input, carried);
   }
 }
 

@@ -1,4 +1,6 @@
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { leadHandle, queryLeadState, submitLead } from '../../api/lead-client';
 import { leadDataConverter } from '../../platform/data-converter';
 import { disqualifyUpdate, getLeadStateQuery, recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
@@ -219,11 +221,11 @@ it('closes a nurturing lead at once when a manager disqualifies it, without wait
   );
 });
 
-it('replays a lead whose capture write outlasted its first task and whose window then closed it, as the run decided', async () => {
+it('replays a lead whose capture write outlasted its first task and whose window then closed it as the run decided (V7; V6 diverges)', async () => {
   const ruleset = fastRuleset({ sla: { urgent: '1h', high: '1h', standard: '1h' }, engagement: { responseWindow: '2s', noEngagementOutcome: 'disqualified_for_now' } });
   const version = await storeRuleset(h.pool, ruleset);
   await withWorker(h, 'heartbeat', async ({ taskQueue }) => {
-    // Handed its ruleset, as the API hands it, the lead is judged and routed in its first task, and its window starts
+    // Handed its ruleset, as the API hands it, a V7 lead is judged and routed in its first task, and its window starts
     // then. The write confirms the version first: holding the table keeps the write out past that task's heartbeat (a
     // task completed without commands, at 80% of its timeout), which a query waits for.
     const holder = await h.pool.connect();
@@ -246,7 +248,14 @@ it('replays a lead whose capture write outlasted its first task and whose window
     // The first task, the capture's, completed without commands (the write's marker comes with a later task's).
     expect(types.slice(2, 6)).toEqual(['EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', 'EVENT_TYPE_WORKFLOW_TASK_STARTED', 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED']);
     expect(types.indexOf('EVENT_TYPE_MARKER_RECORDED')).toBeGreaterThan(6);
+    expect(types.filter((t) => t === 'EVENT_TYPE_TIMER_STARTED')).toHaveLength(1);
     // Replayed, the first task runs at a later task's time, and the window's start with it: the decision must not move.
-    await expect(Worker.runReplayHistory({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, history, leadId)).resolves.toBeUndefined();
+    const replay = (h2: unknown) => Worker.runReplayHistory({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, h2, leadId);
+    expect((await leadHandle(h.env.client, leadId).describe()).type).toBe('leadQualificationWorkflowV7');
+    await expect(replay(history)).resolves.toBeUndefined();
+    // The same history as a V6 lead's, which checks the fired timer against the clock alone, diverges (negative control).
+    const asV6 = JSON.parse(historyToJSON(history)) as { events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType: { name: string } } }> };
+    asV6.events[0]!.workflowExecutionStartedEventAttributes!.workflowType.name = 'leadQualificationWorkflowV6';
+    await expect(replay(asV6)).rejects.toThrow(DeterminismViolationError);
   }, version);
 });

@@ -153,11 +153,11 @@ it.each([
   });
 });
 
-it('starts new leads as leadQualificationWorkflowV6: handed no ruleset, capture to routed in two local activities (capture, routing with its assignment)', async () => {
+it('starts new leads as leadQualificationWorkflowV7: handed no ruleset, capture to routed in two local activities (capture, routing with its assignment)', async () => {
   await withWorker(h, 'v6-type', async ({ taskQueue }) => {
     const { leadId, view } = await routedLead(h, taskQueue);
     const description = await leadHandle(h.env.client, leadId).describe();
-    expect(description.type).toBe('leadQualificationWorkflowV6');
+    expect(description.type).toBe('leadQualificationWorkflowV7');
     // The query answered once the routing task completed: its markers are in the history.
     const markers = await markerNames(leadId);
     expect(markers.filter((m) => m === 'core_patch')).toEqual([]);
@@ -177,7 +177,7 @@ it('starts new leads as leadQualificationWorkflowV6: handed no ruleset, capture 
   });
 });
 
-describe('a lead handed the active ruleset (leadQualificationWorkflowV6)', () => {
+describe('a lead handed the active ruleset (leadQualificationWorkflowV6 on)', () => {
   const trail = async (leadId: string) =>
     (
       await h.pool.query<{ type: string; n: number }>(

@@ -243,15 +243,18 @@ it.each([
 });
 
 /**
- * Kept from a fault-test run, not made by the recorder: the capture task completed once without commands (the
- * local write's heartbeat) before the write's marker, and the response window then closed the lead on its timer.
- * Replayed, the time of that first task is the later task's, so a fired timer checked against the clock alone
- * (as the workflow did when this was kept) found its deadline not yet due and set another timer where the run had decided.
+ * Kept from a fault-test run (test/histories/found, outside the folder replayed whole): a V6 lead whose first task
+ * completed without commands (the SDK answering a query while capture's write was out) and whose response window
+ * then closed it. Replayed, the first task runs with the next at that task's time, so the window starts later than
+ * in the run, and a fired timer checked against the clock alone (V6) finds it not yet due and sets another timer where
+ * the run decided. V7 judges a fired timer by the deadline it was set for and replays it as the run decided.
  */
-it('replays a lead whose window closed after its capture task heartbeated, as the run decided', async () => {
-  const history = readHistory('v10.window-closed-after-a-capture-heartbeat.json');
+it('replays a lead whose first task is merged on replay and whose window then closed it: V6 diverges, V7 decides as the run did', async () => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, 'found', 'v10.first-task-merged-then-window-closed.json'), 'utf8')) as HistoryJson;
+  expect(workflowType(history)).toBe('leadQualificationWorkflowV6');
   const types = history.events.map((e) => e.eventType.replace('EVENT_TYPE_', ''));
-  expect(types.slice(2, 11)).toEqual([
+  // The first task completed without commands; the capture write's marker came with the next.
+  expect(types.slice(2, 9)).toEqual([
     'WORKFLOW_TASK_SCHEDULED',
     'WORKFLOW_TASK_STARTED',
     'WORKFLOW_TASK_COMPLETED',
@@ -259,9 +262,10 @@ it('replays a lead whose window closed after its capture task heartbeated, as th
     'WORKFLOW_TASK_STARTED',
     'WORKFLOW_TASK_COMPLETED',
     'MARKER_RECORDED',
-    'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
-    'TIMER_STARTED',
   ]);
+  // The window's timer fired and the run decided at once (the outcome's search attributes), with no second timer.
   expect(types.slice(11, 16)).toEqual(['TIMER_FIRED', 'WORKFLOW_TASK_SCHEDULED', 'WORKFLOW_TASK_STARTED', 'WORKFLOW_TASK_COMPLETED', 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES']);
-  await expect(replay(history, 'closed for silence')).resolves.toBeUndefined();
+  expect(types.filter((t) => t === 'TIMER_STARTED')).toHaveLength(1);
+  await expect(replay(history, 'as V6')).rejects.toThrow(DeterminismViolationError);
+  await expect(replay(asType(history, 'leadQualificationWorkflowV7'), 'as V7')).resolves.toBeUndefined();
 });
