@@ -32,19 +32,19 @@ const paths = [
   'unqualified-at-fit-check',
 ];
 
-const VERSIONS_FROM_V3 = ['v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10'];
+const VERSIONS_FROM_V3 = ['v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11'];
 
-/** Paths recorded from v10 (V6) on: a judgement taken back when its write finds another ruleset, at capture and at a wake-up. */
+/** Paths recorded from v10 (V6) on (v10, v11): a judgement taken back when its write finds another ruleset, at capture and at a wake-up. */
 const TAKE_BACK_PATHS = ['captured-under-an-older-ruleset', 'woken-after-a-publication', 'woken-after-a-publication.run2'];
 
 /** Paths recorded from v3 on: the FIFO lock and signal writer, a reopened lead. */
 const v3Paths = ['engaged-resubmitted-then-qualified', 'reopened-by-manager', 'reopened-by-manager.run2'];
 
-it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6), the V4 type routing in one write (v7), its wake-up loads without the ruleset it holds (v8), the V5 type waking in one write (v9), the V6 type routing in the capture write (v10)', () => {
+it('has recorded histories for every path worth protecting: remote writes (v1), local writes (v2), encrypted with the FIFO lock and signal writer (v3), one write per step (v4), the V2 type without patch markers (v5), the V3 type capturing in one write (v6), the V4 type routing in one write (v7), its wake-up loads without the ruleset it holds (v8), the V5 type waking in one write (v9), the V6 type routing in the capture write (v10), the V7 type judging a fired timer by its deadline (v11)', () => {
   const expected = [
     ...paths.flatMap((p) => [`${p}.json`, `v1-remote-writes.${p}.json`, ...VERSIONS_FROM_V3.map((v) => `${v}.${p}.json`)]),
     ...v3Paths.flatMap((p) => VERSIONS_FROM_V3.map((v) => `${v}.${p}.json`)),
-    ...TAKE_BACK_PATHS.map((p) => `v10.${p}.json`),
+    ...['v10', 'v11'].flatMap((v) => TAKE_BACK_PATHS.map((p) => `${v}.${p}.json`)),
   ];
   expect(files).toEqual(expect.arrayContaining(expected));
 });
@@ -114,10 +114,11 @@ const TYPE_OF_VERSION: Record<string, string> = {
   'v8.': 'leadQualificationWorkflowV4',
   'v9.': 'leadQualificationWorkflowV5',
   'v10.': 'leadQualificationWorkflowV6',
+  'v11.': 'leadQualificationWorkflowV7',
 };
 const typeOfFile = (file: string) => TYPE_OF_VERSION[`${file.split('.')[0]}.`] ?? 'leadQualificationWorkflow';
 
-it('records each version as its workflow type: V2 (v5), V3 (v6), V4 (v7, v8), V5 (v9) and V6 (v10) with no patch marker, older ones as leadQualificationWorkflow', () => {
+it('records each version as its workflow type: V2 (v5), V3 (v6), V4 (v7, v8), V5 (v9), V6 (v10) and V7 (v11) with no patch marker, older ones as leadQualificationWorkflow', () => {
   for (const file of files) {
     const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryJson;
     const type = typeOfFile(file);
