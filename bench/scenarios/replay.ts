@@ -91,8 +91,9 @@ async function leadIds(ctx: Ctx, k: number) {
  * Fetches each workflow's latest run, writes it encoded, and lists the whole set
  * `warmPasses` times (replayed unmeasured, so the measured passes run on a warm
  * JIT, as a long-running worker does) and then `passes` times (measured).
+ * Returns the list and how many of its replays are the warm-up's.
  */
-async function writeHistories(ctx: Ctx, dir: string, kind: string, ids: string[], warmPasses: number, passes: number): Promise<string> {
+async function writeHistories(ctx: Ctx, dir: string, kind: string, ids: string[], warmPasses: number, passes: number): Promise<{ list: string; warmup: number }> {
   const entries: Array<{ workflowId: string; file: string }> = [];
   await closedLoop(ids.length, 8, async (i) => {
     const history = await ctx.stack.temporal.workflow.getHandle(ids[i]!).fetchHistory();
@@ -104,7 +105,8 @@ async function writeHistories(ctx: Ctx, dir: string, kind: string, ids: string[]
   const listFile = path.join(dir, `${kind}.json`);
   const pass = (n: number) => present.map((e) => ({ ...e, workflowId: `${e.workflowId}#${n}` }));
   writeFileSync(listFile, JSON.stringify(Array.from({ length: warmPasses + passes }, (_, n) => pass(n)).flat()));
-  return listFile;
+  // Counted from the histories written, so one that could not be fetched never moves warm-up replays into the measured set.
+  return { list: listFile, warmup: warmPasses * present.length };
 }
 
 async function replayIn(ctx: Ctx, listFile: string, bundlePath: string, warmup: number): Promise<ReplayFigures> {
@@ -127,11 +129,9 @@ export async function replayScenario(ctx: Ctx): Promise<ReplayResult> {
   try {
     const leads = await leadIds(ctx, k);
     const bareIds = (await runBaseline(ctx, k, 8, 'replay')).ids;
-    const leadList = await writeHistories(ctx, dir, 'lead', leads.ids, warmPasses, passes);
-    const bareList = await writeHistories(ctx, dir, 'bare', bareIds, warmPasses, passes);
     const sets = {
-      bare: { list: bareList, bundle: ctx.stack.baselineBundlePath, warmup: warmPasses * bareIds.length, runs: [] as ReplayFigures[] },
-      lead: { list: leadList, bundle: ctx.stack.leadBundlePath, warmup: warmPasses * leads.ids.length, runs: [] as ReplayFigures[] },
+      bare: { ...(await writeHistories(ctx, dir, 'bare', bareIds, warmPasses, passes)), bundle: ctx.stack.baselineBundlePath, runs: [] as ReplayFigures[] },
+      lead: { ...(await writeHistories(ctx, dir, 'lead', leads.ids, warmPasses, passes)), bundle: ctx.stack.leadBundlePath, runs: [] as ReplayFigures[] },
     };
     for (const kind of ORDER) {
       const set = sets[kind];
