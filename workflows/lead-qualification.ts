@@ -500,18 +500,19 @@ class LeadRun {
   /**
    * Whether the deadline whose timer fired still stands. The workflow's clock
    * does not replay exactly: a run's first task that completes without commands
-   * (the SDK completes it to answer a query while capture's write is out) is
-   * replayed together with the next task, at that task's time, so the instants
-   * capture takes (the response window's start, the SLA's reminder and due
-   * times) come out later on replay than in the run. Checked against the clock
-   * alone, a timer that fired just after its deadline in the run can find it
-   * not yet due on replay and set another timer where the run decided. From V7
-   * on, a deadline no later than the one the timer was set for is due (in a
-   * live run the clock agrees: a timer fires at or after its instant); only a
-   * deadline moved later meanwhile (an engagement) asks the clock. V6 and
-   * older keep the clock check their histories were made with: a V6 lead that
-   * replayed between setting the timer and its firing may have set a second
-   * timer on that check, and must replay it.
+   * (the SDK completes it to answer a query while capture's write is out, or at
+   * 80% of the task's timeout) is replayed together with the next task, at that
+   * task's time, so the instants capture takes (the response window's start,
+   * the SLA's reminder and due times) come out later on replay than in the
+   * run. Checked against the clock alone, a timer that fired just after its
+   * deadline in the run can find it not yet due on replay and set another
+   * timer where the run decided. From V7 on, a deadline no later than the one
+   * the timer was set for is due (in a live run the clock agrees: a timer
+   * fires at or after its instant); only a deadline moved later meanwhile (an
+   * engagement) asks the clock. V6 and older keep the clock check their
+   * histories were made with: a V6 lead that replayed between setting the
+   * timer and its firing may have set a second timer on that check, and must
+   * replay it.
    */
   private stillDue(stage: Stage, deadline: Deadline): boolean {
     if (this.s.view.stage !== stage) return false;
