@@ -8,7 +8,7 @@ import { blockedBy, eventually } from '../support/db';
 import { unconfirmedNeedDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
 import { asManager, asRep, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
-import { eventTypeNames } from '../support/history';
+import { asType, eventTypeNames } from '../support/history';
 import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
 import { fastRuleset, storeRuleset } from '../support/rulesets';
 
@@ -254,8 +254,7 @@ it('replays a lead whose capture write outlasted its first task and whose window
     expect((await leadHandle(h.env.client, leadId).describe()).type).toBe('leadQualificationWorkflowV7');
     await expect(replay(history)).resolves.toBeUndefined();
     // The same history as a V6 lead's, which checks the fired timer against the clock alone, diverges (negative control).
-    const asV6 = JSON.parse(historyToJSON(history)) as { events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType: { name: string } } }> };
-    asV6.events[0]!.workflowExecutionStartedEventAttributes!.workflowType.name = 'leadQualificationWorkflowV6';
+    const asV6 = asType(JSON.parse(historyToJSON(history)) as { events: Array<Record<string, unknown>> }, 'leadQualificationWorkflowV6');
     await expect(replay(asV6)).rejects.toThrow(DeterminismViolationError);
   }, version);
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { ReplayError, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { leadDataConverter } from '../../../platform/data-converter';
+import { asType } from '../../support/history';
 import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
 import { bundleLeadWorkflows } from '../../support/temporal';
 
@@ -128,13 +129,6 @@ it('records each version as its workflow type: V2 (v5), V3 (v6), V4 (v7, v8), V5
 });
 
 const localActivities = (history: HistoryJson) => history.events.filter((e) => markerName(e) === 'core_local_activity');
-
-/** The history as if started as another workflow type. */
-function asType(history: HistoryJson, name: string): HistoryJson {
-  const [started, ...rest] = history.events;
-  const attributes = started!.workflowExecutionStartedEventAttributes as { workflowType: { name: string } };
-  return { ...history, events: [{ ...started!, workflowExecutionStartedEventAttributes: { ...attributes, workflowType: { name } } }, ...rest] };
-}
 
 it.each([
   // V2 loads the ruleset, then writes: the second local activity is the lead's first write.
