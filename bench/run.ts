@@ -24,7 +24,7 @@ import { runBaseline, runIntake, throughputScenario } from './scenarios/throughp
 import { startStack, type Stack } from './stack';
 import { StageWatch } from './stage-watch';
 import { now } from './stats';
-import { workerNodeArgs } from '../worker/node-args';
+import { withMallocArenas, workerNodeArgs } from '../worker/node-args';
 
 const SCENARIOS = ['throughput', 'rep', 'cost', 'replay', 'scale', 'lateness', 'cache', 'domain'];
 
@@ -92,9 +92,10 @@ function log(line: string): void {
   process.stderr.write(`[bench ${t}] ${line}\n`);
 }
 
+/** Every process the bench starts (workers, API, probes) gets the environment production gives it, malloc arenas included. */
 function childEnv(stack: Stack, extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
-    ...process.env,
+    ...withMallocArenas(process.env),
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     DATABASE_URL: stack.databaseUrl,

@@ -16,7 +16,7 @@ import { startCluster, type RunningCluster } from '../platform/cluster';
 import { formatPayloadKeys, PAYLOAD_KEYS_VARIABLE, resolvePayloadKeys } from '../platform/payload-keys';
 import { createLogger } from '../platform/logger';
 import { projectRoot } from '../platform/project-root';
-import { workerNodeArgs } from '../worker/node-args';
+import { withMallocArenas, workerNodeArgs } from '../worker/node-args';
 import { resolveTemporalServerTools } from '../platform/temporal-server';
 
 async function main(): Promise<void> {
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     uiPort: config.TEMPORAL_UI_PORT,
     commands: { worker: [process.execPath, ...workerNodeArgs('dist'), dist('worker/main.js')], api: [process.execPath, dist('api/main.js')] },
     // Workers and API encrypt with the keys this machine's data folder keeps (generated on first start), or the configured ones.
-    env: { ...process.env, [PAYLOAD_KEYS_VARIABLE]: formatPayloadKeys(resolvePayloadKeys(config, 'embedded')) },
+    env: withMallocArenas({ ...process.env, [PAYLOAD_KEYS_VARIABLE]: formatPayloadKeys(resolvePayloadKeys(config, 'embedded')) }),
     async prepare(databaseUrl) {
       const pool = createPool(databaseUrl, 2);
       try {

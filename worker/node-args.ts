@@ -8,6 +8,27 @@ export const STACK_TRACES_SWITCH = 'LEADGATE_WORKFLOW_STACK_TRACES';
 export const ACTIVATION_TIMEOUT_SWITCH = 'LEADGATE_WORKFLOW_ACTIVATION_TIMEOUT';
 
 /**
+ * glibc's malloc arenas for a LeadGate process, unless its environment sets
+ * MALLOC_ARENA_MAX itself. By default glibc gives every thread that allocates
+ * an arena of its own (up to 8 per core) and keeps what is freed in each; a
+ * worker has many such threads (the SDK's workflow threads, its core's runtime,
+ * libuv's pool), so the memory that parking leads allocates and frees stays
+ * spread over arenas that never shrink. With two, the benchmark's worker with
+ * 8,000 leads parked held 503 MiB at rest instead of 656 MiB, at the same
+ * replay CPU (bench/README.md, "Worker memory"). glibc reads the variable once,
+ * when the process starts, so each entrypoint sets it: package.json's start
+ * scripts, the image (Dockerfile), and the processes `npm run cluster` and the
+ * benchmark spawn (`withMallocArenas`); test/unit/platform/worker-entrypoints.test.ts
+ * holds them to this value.
+ */
+export const MALLOC_ARENAS = '2';
+
+/** `env` with MALLOC_ARENAS as MALLOC_ARENA_MAX, unless it sets its own. */
+export function withMallocArenas(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { MALLOC_ARENA_MAX: MALLOC_ARENAS, ...env };
+}
+
+/**
  * The Node options every worker process starts with: the workflow-threads
  * preload (worker/workflow-threads.ts), from the build (`dist`) or, for tests
  * and the benchmark, from the TypeScript sources under tsx. package.json and

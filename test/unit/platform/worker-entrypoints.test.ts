@@ -2,21 +2,39 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ACTIVATION_TIMEOUT_SWITCH, STACK_TRACES_SWITCH, workerNodeArgs } from '../../../worker/node-args';
+import { ACTIVATION_TIMEOUT_SWITCH, MALLOC_ARENAS, STACK_TRACES_SWITCH, withMallocArenas, workerNodeArgs } from '../../../worker/node-args';
 import { projectRoot } from '../../../platform/project-root';
 
 const root = projectRoot();
 /** The preload as the entrypoints spell it, relative to the project root they run in. */
 const preload = workerNodeArgs('dist').map((arg) => (path.isAbsolute(arg) ? `./${path.relative(root, arg)}` : arg));
+/** How an npm script sets the arenas: the operator's own MALLOC_ARENA_MAX, else LeadGate's. */
+const arenas = `MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-${MALLOC_ARENAS}}`;
+const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 describe('every way a worker starts', () => {
   it('preloads the workflow-threads switches: npm start, npm run start:worker, the compose worker, the cluster', () => {
-    const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.start).toContain(`node ${preload.join(' ')} dist/scripts/start-stack.js`);
-    expect(scripts['start:worker']).toBe(`node ${preload.join(' ')} dist/worker/main.js`);
+    expect(scripts.start).toContain(`${arenas} node ${preload.join(' ')} dist/scripts/start-stack.js`);
+    expect(scripts['start:worker']).toBe(`${arenas} node ${preload.join(' ')} dist/worker/main.js`);
     const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command?: string[] }> };
     expect(compose.services.worker?.command).toEqual(['node', ...preload, 'dist/worker/main.js']);
     expect(readFileSync(path.join(root, 'scripts', 'cluster.ts'), 'utf8')).toContain("worker: [process.execPath, ...workerNodeArgs('dist'), dist('worker/main.js')]");
+  });
+
+  it('caps malloc arenas in every LeadGate process: the npm start scripts, the image, the cluster and the benchmark', () => {
+    for (const name of ['start', 'start:worker', 'start:api']) expect(scripts[name]).toContain(`${arenas} node `);
+    expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`^ENV MALLOC_ARENA_MAX=${MALLOC_ARENAS}$`, 'm'));
+    expect(readFileSync(path.join(root, 'scripts', 'cluster.ts'), 'utf8')).toContain('env: withMallocArenas({ ...process.env');
+    expect(readFileSync(path.join(root, 'bench', 'run.ts'), 'utf8')).toContain('...withMallocArenas(process.env)');
+  });
+
+  it("leaves an operator's own arena setting in place, in the scripts' shell as in the spawned processes", () => {
+    const seen = (env: NodeJS.ProcessEnv) =>
+      execFileSync('sh', ['-c', `${arenas} node -e "process.stdout.write(process.env.MALLOC_ARENA_MAX)"`], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+    expect(seen({})).toBe(MALLOC_ARENAS);
+    expect(seen({ MALLOC_ARENA_MAX: '4' })).toBe('4');
+    expect(withMallocArenas({}).MALLOC_ARENA_MAX).toBe(MALLOC_ARENAS);
+    expect(withMallocArenas({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
   });
 });
 
