@@ -23,9 +23,9 @@ export const ACTIVATION_TIMEOUT_SWITCH = 'LEADGATE_WORKFLOW_ACTIVATION_TIMEOUT';
  */
 export const MALLOC_ARENAS = '2';
 
-/** `env` with MALLOC_ARENAS as MALLOC_ARENA_MAX, unless it sets its own. */
+/** `env` with MALLOC_ARENAS as MALLOC_ARENA_MAX, unless it sets its own (an empty value is none, as the npm scripts' `${MALLOC_ARENA_MAX:-2}` reads it). */
 export function withMallocArenas(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { MALLOC_ARENA_MAX: MALLOC_ARENAS, ...env };
+  return env.MALLOC_ARENA_MAX ? env : { ...env, MALLOC_ARENA_MAX: MALLOC_ARENAS };
 }
 
 /**

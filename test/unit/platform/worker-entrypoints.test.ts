@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ACTIVATION_TIMEOUT_SWITCH, MALLOC_ARENAS, STACK_TRACES_SWITCH, withMallocArenas, workerNodeArgs } from '../../../worker/node-args';
+import { ACTIVATION_TIMEOUT_SWITCH, HEAP_GROWING_PERCENT, MALLOC_ARENAS, STACK_TRACES_SWITCH, withMallocArenas, workerNodeArgs } from '../../../worker/node-args';
 import { projectRoot } from '../../../platform/project-root';
 
 const root = projectRoot();
@@ -21,9 +21,17 @@ describe('every way a worker starts', () => {
     expect(readFileSync(path.join(root, 'scripts', 'cluster.ts'), 'utf8')).toContain("worker: [process.execPath, ...workerNodeArgs('dist'), dist('worker/main.js')]");
   });
 
+  it('holds V8 heap growth the same way in the built worker and in the one tests and the benchmark run from source', () => {
+    const v8Flags = (from: 'dist' | 'source') => workerNodeArgs(from).filter((arg) => arg.startsWith('--') && arg !== '--require');
+    expect(v8Flags('dist')).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    expect(v8Flags('source')).toEqual(v8Flags('dist'));
+  });
+
   it('caps malloc arenas in every LeadGate process: the npm start scripts, the image, the cluster and the benchmark', () => {
     for (const name of ['start', 'start:worker', 'start:api']) expect(scripts[name]).toContain(`${arenas} node `);
-    expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`^ENV MALLOC_ARENA_MAX=${MALLOC_ARENAS}$`, 'm'));
+    // In the image that runs, the Dockerfile's last stage.
+    const finalStage = readFileSync(path.join(root, 'Dockerfile'), 'utf8').split(/^FROM /m).pop();
+    expect(finalStage).toMatch(new RegExp(`^ENV MALLOC_ARENA_MAX=${MALLOC_ARENAS}$`, 'm'));
     expect(readFileSync(path.join(root, 'scripts', 'cluster.ts'), 'utf8')).toContain('env: withMallocArenas({ ...process.env');
     expect(readFileSync(path.join(root, 'bench', 'run.ts'), 'utf8')).toContain('...withMallocArenas(process.env)');
   });
@@ -33,7 +41,9 @@ describe('every way a worker starts', () => {
       execFileSync('sh', ['-c', `${arenas} node -e "process.stdout.write(process.env.MALLOC_ARENA_MAX)"`], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
     expect(seen({})).toBe(MALLOC_ARENAS);
     expect(seen({ MALLOC_ARENA_MAX: '4' })).toBe('4');
+    expect(seen({ MALLOC_ARENA_MAX: '' })).toBe(MALLOC_ARENAS);
     expect(withMallocArenas({}).MALLOC_ARENA_MAX).toBe(MALLOC_ARENAS);
+    expect(withMallocArenas({ MALLOC_ARENA_MAX: '' }).MALLOC_ARENA_MAX).toBe(MALLOC_ARENAS);
     expect(withMallocArenas({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
   });
 });
