@@ -8,7 +8,7 @@ import { blockedBy, eventually } from '../support/db';
 import { unconfirmedNeedDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
 import { asManager, asRep, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
-import { asType, eventTypeNames } from '../support/history';
+import { asType, eventTypeNames, type HistoryJson } from '../support/history';
 import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
 import { fastRuleset, storeRuleset } from '../support/rulesets';
 
@@ -250,11 +250,11 @@ it('replays a lead whose capture write outlasted its first task and whose window
     expect(types.indexOf('EVENT_TYPE_MARKER_RECORDED')).toBeGreaterThan(6);
     expect(types.filter((t) => t === 'EVENT_TYPE_TIMER_STARTED')).toHaveLength(1);
     // Replayed, the first task runs at a later task's time, and the window's start with it: the decision must not move.
-    const replay = (h2: unknown) => Worker.runReplayHistory({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, h2, leadId);
+    const replay = (replayed: unknown) => Worker.runReplayHistory({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, replayed, leadId);
     expect((await leadHandle(h.env.client, leadId).describe()).type).toBe('leadQualificationWorkflowV7');
     await expect(replay(history)).resolves.toBeUndefined();
     // The same history as a V6 lead's, which checks the fired timer against the clock alone, diverges (negative control).
-    const asV6 = asType(JSON.parse(historyToJSON(history)) as { events: Array<Record<string, unknown>> }, 'leadQualificationWorkflowV6');
+    const asV6 = asType(JSON.parse(historyToJSON(history)) as HistoryJson, 'leadQualificationWorkflowV6');
     await expect(replay(asV6)).rejects.toThrow(DeterminismViolationError);
   }, version);
 });

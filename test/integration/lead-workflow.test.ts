@@ -154,7 +154,7 @@ it.each([
 });
 
 it('starts new leads as leadQualificationWorkflowV7: handed no ruleset, capture to routed in two local activities (capture, routing with its assignment)', async () => {
-  await withWorker(h, 'v6-type', async ({ taskQueue }) => {
+  await withWorker(h, 'v7-type', async ({ taskQueue }) => {
     const { leadId, view } = await routedLead(h, taskQueue);
     const description = await leadHandle(h.env.client, leadId).describe();
     expect(description.type).toBe('leadQualificationWorkflowV7');

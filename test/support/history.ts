@@ -6,7 +6,7 @@ export function eventTypeNames(history: temporal.api.history.v1.IHistory): strin
 }
 
 /** A history in its JSON form (as committed, or `historyToJSON` parsed back). */
-type HistoryJson = { events: Array<Record<string, unknown>> };
+export type HistoryJson = { events: Array<Record<string, unknown>> };
 
 /** The history as if started as another workflow type. */
 export function asType<H extends HistoryJson>(history: H, name: string): H {
