@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --compare a.json b.json … [--out comparison.md]`: runs side
+ * `npm run bench -- --compare [name=]a.json [name=]b.json … [--out comparison.md]`: runs side
  * by side (e.g. the dev server and a real Temporal server), one row per target,
  * each cell the run's value and verdict. Rows match on the figure's wording
  * with its counts blanked (concurrency kept), so runs of different sizes line up.
@@ -43,15 +43,24 @@ export function comparisonMarkdown(runs: Array<{ name: string; report: BenchRepo
 export async function compareRuns(argv: string[], log: (line: string) => void): Promise<void> {
   const outAt = argv.indexOf('--out');
   const out = outAt >= 0 ? argv[outAt + 1] : undefined;
-  const files = argv.filter((_, i) => outAt < 0 || (i !== outAt && i !== outAt + 1));
-  if (files.length < 1 || files.some((f) => !f.endsWith('.json'))) throw new Error('--compare takes run files: --compare a.json b.json [--out comparison.md]');
-  // A run's name is its file's, or its folder's for a latest.json (`--out bench/results/cluster`).
-  const nameOf = (file: string) => (path.basename(file) === 'latest.json' ? path.basename(path.dirname(path.resolve(file))) : path.basename(file, '.json'));
-  const runs = files.map((file) => ({ name: nameOf(file), report: JSON.parse(readFileSync(file, 'utf8')) as BenchReport }));
+  const named = argv.filter((_, i) => outAt < 0 || (i !== outAt && i !== outAt + 1)).map(namedRun);
+  if (named.length < 1 || named.some((r) => !r.file.endsWith('.json'))) throw new Error('--compare takes run files: --compare [name=]a.json [name=]b.json [--out comparison.md]');
+  const runs = named.map(({ name, file }) => ({ name, report: JSON.parse(readFileSync(file, 'utf8')) as BenchReport }));
   const md = comparisonMarkdown(runs);
   if (out) {
     writeFileSync(out, md);
     log(`wrote ${out}`);
   }
   process.stdout.write(md);
+}
+
+/**
+ * A run argument of `--compare`: `name=file.json` names its column; otherwise the
+ * column is the file's name, or its folder's for a latest.json (`--out bench/results/cluster`).
+ */
+export function namedRun(arg: string): { name: string; file: string } {
+  const eq = arg.indexOf('=');
+  if (eq > 0) return { name: arg.slice(0, eq), file: arg.slice(eq + 1) };
+  const name = path.basename(arg) === 'latest.json' ? path.basename(path.dirname(path.resolve(arg))) : path.basename(arg, '.json');
+  return { name, file: arg };
 }

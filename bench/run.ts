@@ -46,7 +46,7 @@ function parseArgs(argv: string[]): BenchArgs {
     console.log('  [--parked 10000] [--parked-nurture 10000] [--park-concurrency 64] [--park-budget 900] [--due-together 1000] [--warmup 60]');
     console.log('  [--replay-k 200] [--cached-k 200] [--note "what else runs on the box"]');
     console.log(`  [--durable-storage] [--stock-dev-server] [--cpu-prof] [--direct] [--cluster] [--skip ${SCENARIOS.join(',')}] [--out bench/results]`);
-    console.log('npm run bench -- --compare a.json b.json [c.json …]   # side-by-side table of runs (e.g. dev server vs a real server)');
+    console.log('npm run bench -- --compare [name=]a.json [name=]b.json …   # side-by-side table of runs (e.g. dev server vs a real server), each column named as given or after its file');
     process.exit(0);
   }
   const quick = flags.get('quick') === 'true';

@@ -1,4 +1,4 @@
-import { comparisonMarkdown } from '../../../bench/compare';
+import { comparisonMarkdown, namedRun } from '../../../bench/compare';
 import { verdicts, type BenchReport } from '../../../bench/report';
 import type { RepResult } from '../../../bench/scenarios/rep';
 import type { ReplayResult } from '../../../bench/scenarios/replay';
@@ -60,5 +60,11 @@ describe('runs side by side', () => {
     expect(md).toContain('| Worker RSS with 100 parked leads | ≤ 600 MB | 300 MiB · **info** | 500 MiB · **info** |');
     expect(md).toContain('| p95 capture→routed, c=32 |  | thirty-two · **MISS** | thirty-two · **MISS** |');
     expect(md.match(/capture→routed/g)).toHaveLength(2);
+  });
+
+  it('names a column as asked, else after the file, or after the folder of a latest.json', () => {
+    expect(namedRun('dev-server=bench/results/latest.json')).toEqual({ name: 'dev-server', file: 'bench/results/latest.json' });
+    expect(namedRun('bench/results/cluster/latest.json')).toEqual({ name: 'cluster', file: 'bench/results/cluster/latest.json' });
+    expect(namedRun('/tmp/runs/before.json')).toEqual({ name: 'before', file: '/tmp/runs/before.json' });
   });
 });
