@@ -56,10 +56,27 @@ export async function closedLoop(
         await task(index);
       } catch (error) {
         errors++;
-        if (firstErrors.length < 5) firstErrors.push(error instanceof Error ? error.message : String(error));
+        if (firstErrors.length < 5) firstErrors.push(errorChain(error));
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, vu));
   return { elapsedMs: now() - started, errors, firstErrors, claimed: next };
+}
+
+/**
+ * An error with the causes under it, outermost first: the SDK's errors say only
+ * what failed ("Workflow Update failed"), their causes why (a refusal's type and message).
+ */
+export function errorChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && e !== null && parts.length < 4; e = e instanceof Error ? e.cause : undefined) {
+    if (!(e instanceof Error)) {
+      parts.push(String(e));
+      break;
+    }
+    const type = (e as { type?: unknown }).type;
+    parts.push(typeof type === 'string' && type ? `${e.message} (${type})` : e.message);
+  }
+  return parts.join(' <- ');
 }

@@ -1,4 +1,6 @@
-import { closedLoop, now, percentile, summarize } from '../../../bench/stats';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { closedLoop, errorChain, now, percentile, summarize } from '../../../bench/stats';
 
 describe('closed-loop load', () => {
   it('runs every task once when there is no deadline, counting failures without throwing', async () => {
@@ -9,6 +11,15 @@ describe('closed-loop load', () => {
     });
     expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(run).toMatchObject({ claimed: 10, errors: 1, firstErrors: ['boom'] });
+  });
+
+  it('keeps why a task failed, not only what failed: the causes under an SDK error, with their failure types', async () => {
+    const refused = ApplicationFailure.create({ type: 'WrongStage', message: 'Lead is in stage fit_check', nonRetryable: true });
+    const run = await closedLoop(1, 1, async () => {
+      throw new WorkflowUpdateFailedError('Workflow Update failed', refused);
+    });
+    expect(run.firstErrors).toEqual(['Workflow Update failed <- Lead is in stage fit_check (WrongStage)']);
+    expect(errorChain('plain')).toBe('plain');
   });
 
   it('claims nothing more once its deadline has passed, and says how many it claimed', async () => {
