@@ -15,12 +15,12 @@ export const ACTIVATION_TIMEOUT_SWITCH = 'LEADGATE_WORKFLOW_ACTIVATION_TIMEOUT';
  * libuv's pool), so the memory that parking leads allocates and frees stays
  * spread over arenas that never shrink. With two, the benchmark's worker with
  * 8,000 leads parked held 503 MiB at rest instead of 656 MiB, at the same
- * replay CPU; parking ran 4–11% slower, the bare workflow's too (bench/README.md,
- * twelfth pass). glibc reads the variable once,
- * when the process starts, so each entrypoint sets it: package.json's start
- * scripts, the image (Dockerfile), and the processes `npm run cluster` and the
- * benchmark spawn (`withMallocArenas`); test/unit/platform/worker-entrypoints.test.ts
- * holds them to this value.
+ * replay CPU; parking ran 4–11% slower, the bare workflow's too
+ * (bench/README.md, twelfth pass). glibc reads the variable once, when the
+ * process starts, so each entrypoint sets it: package.json's start scripts,
+ * the image (Dockerfile), and the processes `npm run cluster` and the
+ * benchmark spawn (`withMallocArenas`);
+ * test/unit/platform/worker-entrypoints.test.ts holds them to this value.
  */
 export const MALLOC_ARENAS = '2';
 
