@@ -68,15 +68,9 @@ export async function closedLoop(
  * An error with the causes under it, outermost first: the SDK's errors say only
  * what failed ("Workflow Update failed"), their causes why (a refusal's type and message).
  */
-export function errorChain(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e !== undefined && e !== null && parts.length < 4; e = e instanceof Error ? e.cause : undefined) {
-    if (!(e instanceof Error)) {
-      parts.push(String(e));
-      break;
-    }
-    const type = (e as { type?: unknown }).type;
-    parts.push(typeof type === 'string' && type ? `${e.message} (${type})` : e.message);
-  }
-  return parts.join(' <- ');
+export function errorChain(error: unknown, depth = 0): string {
+  if (!(error instanceof Error)) return String(error);
+  const type = (error as { type?: unknown }).type;
+  const own = typeof type === 'string' && type ? `${error.message} (${type})` : error.message;
+  return error.cause == null || depth >= 3 ? own : `${own} <- ${errorChain(error.cause, depth + 1)}`;
 }
