@@ -68,7 +68,8 @@ export interface LeadFactsForAction {
 export function actionRefusal(action: LeadActionName, lead: LeadFactsForAction, actor: ActionActor): ActionRefusal | null {
   const rule: LeadActionRule = LEAD_ACTIONS[action];
   const refuse = (reason: ActionRefusalReason, message: string): ActionRefusal => ({ reason, message, stage: lead.stage, expected: rule.stages });
-  if (!rule.roles.includes(actor.role)) return refuse('forbidden_role', `A ${actor.role} may not ${rule.verb}; this needs a ${rule.roles.join(' or ')}.`);
+  const byRole = roleRefusal(action, lead, actor);
+  if (byRole) return byRole;
   if (rule.ownerOnly && actor.role === 'rep' && (!actor.repId || actor.repId !== lead.owner)) {
     return refuse('not_owner', `Only the rep who owns this lead (or a manager) may ${rule.verb}.`);
   }
@@ -76,4 +77,16 @@ export function actionRefusal(action: LeadActionName, lead: LeadFactsForAction, 
     return refuse('wrong_stage', `Lead is in stage ${lead.stage}; it must be in ${rule.stages.join(' or ')} to ${rule.verb}.`);
   }
   return null;
+}
+
+/**
+ * Why `actor` may never take `action`, whatever the lead's owner and stage: the
+ * part of the table that holds while a lead's step is still being written and
+ * its owner and stage are not yet known (the workflow decides the rest once
+ * the step is written).
+ */
+export function roleRefusal(action: LeadActionName, lead: LeadFactsForAction, actor: ActionActor): ActionRefusal | null {
+  const rule: LeadActionRule = LEAD_ACTIONS[action];
+  if (rule.roles.includes(actor.role)) return null;
+  return { reason: 'forbidden_role', message: `A ${actor.role} may not ${rule.verb}; this needs a ${rule.roles.join(' or ')}.`, stage: lead.stage, expected: rule.stages };
 }

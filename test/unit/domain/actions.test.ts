@@ -1,4 +1,4 @@
-import { LEAD_ACTIONS, LEAD_ACTION_NAMES, actionRefusal, type ActionActor, type LeadActionName } from '../../../domain/actions';
+import { LEAD_ACTIONS, LEAD_ACTION_NAMES, actionRefusal, roleRefusal, type ActionActor, type LeadActionName } from '../../../domain/actions';
 import type { Stage } from '../../../domain/schemas';
 
 const STAGES: Stage[] = ['captured', 'fit_check', 'routed', 'awaiting_discovery', 'scope_check', 'commercial_check', 'nurture', 'outcome'];
@@ -30,6 +30,17 @@ describe('the lead action table', () => {
       expect(actionRefusal(action, { stage, owner: null }, { role: 'rep' })?.reason).toBe('not_owner');
     },
   );
+
+  it.each(LEAD_ACTION_NAMES)('judges %s by role alone while a step is written: the refusal the whole table gives a role that may never act, and no other', (action) => {
+    for (const stage of STAGES) {
+      for (const actor of [owner, stranger, manager, intake]) {
+        const whole = actionRefusal(action, { stage, owner: 'rep-1' }, actor);
+        const byRole = roleRefusal(action, { stage, owner: null }, actor);
+        if (whole?.reason === 'forbidden_role') expect(byRole).toEqual(whole);
+        else expect(byRole).toBeNull();
+      }
+    }
+  });
 
   it('only a manager reopens, and only a closed lead', () => {
     expect(actionRefusal('reopen', { stage: 'outcome', owner: 'rep-1' }, owner)?.reason).toBe('forbidden_role');
