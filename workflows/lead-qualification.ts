@@ -21,6 +21,7 @@ import {
 import type { createActivities } from '../activities';
 import {
   actionRefusal,
+  roleRefusal,
   addEngagement,
   assignedEvents,
   assignRouting,
@@ -281,8 +282,9 @@ class LeadRun {
   private deferredSignals: Array<() => void> | null = null;
   /**
    * While routing's write is out: the lead as it stood before the step. Queries
-   * and Update validators see this, not a stage whose rep is not yet picked or
-   * whose judgement may yet be taken back.
+   * see this, not a stage whose rep is not yet picked or whose judgement may yet
+   * be taken back; Update validators then judge only the caller's role (see
+   * `validate`).
    */
   private shown: LeadView | null = null;
 
@@ -439,7 +441,7 @@ class LeadRun {
     }
   }
 
-  /** The lead as queries and validators see it. */
+  /** The lead as queries see it. */
   private visible(): LeadView {
     return this.shown ?? this.s.view;
   }
@@ -718,11 +720,19 @@ class LeadRun {
     this.s.wakeRequested = reason;
   }
 
-  /** Rejects before anything enters history: a role, owner or stage the action table refuses, or a payload failing its shape. */
+  /**
+   * Rejects before anything enters history: a role, owner or stage the action
+   * table refuses, or a payload failing its shape. While a step's write is out
+   * only the role is judged: the owner and stage that step leaves are not known
+   * yet, so the Update is taken and waits for the lock, where `act` judges them
+   * once the step is written. A rep acting on a lead whose routing has just
+   * been written (the read model shows it as theirs) is not refused for the
+   * stage the lead is leaving. Validators do not run on replay, so running
+   * leads replay as recorded.
+   */
   private validate<T>(action: LeadActionName, cmd: RepCommand<unknown>, parse: (value: unknown) => GuardResult<T>): T {
     const actor = actorOf(cmd);
-    const { stage, owner } = this.visible();
-    const refusal = actionRefusal(action, { stage, owner }, actor);
+    const refusal = this.shown ? roleRefusal(action, this.shown, actor) : actionRefusal(action, this.s.view, actor);
     if (refusal) throw rejection(refusal);
     const parsed = parse(cmd.payload);
     if (parsed.ok) return parsed.value;

@@ -1,4 +1,5 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowUpdateHandle } from '@temporalio/client';
 import { leadHandle, newSubmission, submitLead } from '../../api/lead-client';
 import { defaultRuleset, leadIdFor, rulesetVersion } from '../../domain';
 import { findRuleset } from '../../db/rulesets';
@@ -12,8 +13,12 @@ import {
   submitCommercialUpdate,
   submitDiscoveryUpdate,
   submitScopeUpdate,
+  type LeadSummary,
 } from '../../workflows/messages';
+import { leadDataConverter } from '../../platform/data-converter';
 import { blockedBy, eventually } from '../support/db';
+import { eventTypeNames } from '../support/history';
+import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
 import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
 import { fastRuleset, storeRuleset } from '../support/rulesets';
@@ -270,15 +275,18 @@ it('lets only the owner or a manager act, and refuses actions for another stage'
   });
 });
 
-it('shows a wake-up as it stood before routing until routing is written: no stage without its rep, no Update accepted on it', async () => {
+it('shows a wake-up as it stood before routing until routing is written, and decides an Update taken meanwhile once it is', async () => {
   // Nurture sleeps an hour: the lead wakes when this test asks, once it holds the lock.
   const sleepsAnHour = await storeRuleset(h.pool, fastRuleset({ nurture: { defaultCadence: '1h', minimumDelay: '1h' } }));
   await withWorker(h, 'unshown', async ({ taskQueue }) => {
     const { leadId, handle, view } = await routedLead(h, taskQueue);
     await handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asRep(view.owner), payload: unconfirmedNeedDiscovery() }] });
     await waitForStage(h, leadId, 'nurture');
+    const send = (actor: ReturnType<typeof asRep> | typeof asManager, payload: unknown) =>
+      handle.startUpdate(submitDiscoveryUpdate, { args: [{ actor, payload: payload as never }], waitForStage: WorkflowUpdateStage.ACCEPTED });
     // The wake-up's routing write locks the lead's row first; holding that lock keeps the write out for as long as this test needs.
     const holder = await h.pool.connect();
+    let taken: Array<WorkflowUpdateHandle<LeadSummary>>;
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE', [leadId]);
@@ -288,22 +296,38 @@ it('shows a wake-up as it stood before routing until routing is written: no stag
       expect(meanwhile).toMatchObject({ stage: 'fit_check', cycle: 1, owner: null });
       const types = meanwhile.events.map((e) => e.type);
       expect(types.slice(types.lastIndexOf('reengaged'))).toEqual(['reengaged', 'stage_changed']);
-      const early = await rejection(handle.executeUpdate(submitDiscoveryUpdate, { args: [{ actor: asManager, payload: qualifyingDiscovery() }] }));
-      expect(early).toMatchObject({ type: 'WrongStage', message: expect.stringContaining('fit_check') });
+      const [malformed, ...rest] = await Promise.all([
+        send(asManager, { ...qualifyingDiscovery(), needConfirmed: 'yes' }),
+        send(asRep('someone-else'), qualifyingDiscovery()),
+        send(asManager, qualifyingDiscovery()),
+      ]);
+      // Answered while the write is still held (the read model still shows the lead asleep): the payload's shape is judged at once, and refused;
+      // the owner and stage, which the write decides, are judged once it is written, so the other two are taken and wait.
+      const row = await h.pool.query('SELECT stage FROM leads WHERE lead_id = $1', [leadId]);
+      expect(row.rows).toEqual([{ stage: 'nurture' }]);
+      expect(await rejection(malformed!.result())).toMatchObject({ type: 'InvalidPayload' });
+      taken = rest;
       await holder.query('COMMIT');
     } finally {
       // A failed check leaves the transaction open: end it, so the wake-up's write goes free (a no-op after COMMIT).
       await holder.query('ROLLBACK');
       holder.release();
     }
-    const routed = await waitForStage(h, leadId, 'awaiting_discovery', (v) => v.cycle === 1);
+    const [byStranger, byManager] = taken;
+    // Judged under the lock against the lead as routing left it: the stranger does not own it, the manager may act.
+    expect(await rejection(byStranger!.result())).toMatchObject({ type: 'NotOwner' });
+    expect(await byManager!.result()).toMatchObject({ cycle: 1, stage: 'outcome', outcome: 'qualified' });
     // The team's round robin is shared with other files' reps: the rep shown is the one the write recorded.
     const assigned = await h.pool.query<{ rep_id: string }>('SELECT rep_id FROM rep_assignments WHERE lead_id = $1 AND cycle = 1', [leadId]);
     expect(assigned.rows).toEqual([{ rep_id: expect.any(String) }]);
-    expect(routed.owner).toBe(assigned.rows[0]!.rep_id);
-    const types = await historyEventTypes(h, leadId);
-    expect(types).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
-    expect(types.filter((t) => t.includes('UPDATE_ACCEPTED'))).toEqual([]);
+    const done = await handle.query(getLeadStateQuery);
+    expect(done.owner).toBe(assigned.rows[0]!.rep_id);
+    const trail = done.events.map((e) => e.type).filter((t) => t !== 'stage_changed');
+    expect(trail.slice(trail.lastIndexOf('reengaged'))).toEqual(['reengaged', 'fit_checked', 'routed', 'discovery_submitted', 'scope_submitted', 'commercial_submitted', 'outcome_decided']);
+    const history = await leadHandle(h.env.client, leadId).fetchHistory();
+    expect(eventTypeNames(history).filter((t) => t.includes('UPDATE_ACCEPTED'))).toHaveLength(2);
+    // Validators do not run on replay: the Updates taken while the write was out replay as taken, each after the write.
+    await expect(Worker.runReplayHistory({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, history, leadId)).resolves.toBeUndefined();
   }, sleepsAnHour);
 });
 

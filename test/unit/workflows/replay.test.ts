@@ -264,3 +264,25 @@ it('replays a lead whose first task is merged on replay and whose window then cl
   await expect(replay(history, 'as V6')).rejects.toThrow(DeterminismViolationError);
   await expect(replay(asType(history, 'leadQualificationWorkflowV7'), 'as V7')).resolves.toBeUndefined();
 });
+
+/**
+ * Kept from the live test of a wake-up whose routing write was held
+ * (test/integration/lead-workflow.test.ts): two discovery Updates, a stranger's
+ * and a manager's, were taken while the write was out (a validator then judges
+ * only the role) and decided under the lock once it was written: the stranger's
+ * refused as not the owner, the manager's applied. Validators do not run on
+ * replay, so the taken Updates replay as taken, each after the write.
+ */
+it('replays Updates taken while routing was written and decided after it; without them the commands they made diverge (negative control)', async () => {
+  const history = JSON.parse(readFileSync(path.join(historiesDir, 'found', 'v11.updates-taken-while-routing-was-written.json'), 'utf8')) as HistoryJson;
+  expect(workflowType(history)).toBe('leadQualificationWorkflowV7');
+  const types = history.events.map((e) => e.eventType.replace('EVENT_TYPE_', ''));
+  const accepted = history.events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED');
+  expect(accepted).toHaveLength(2);
+  // Both taken before routing's write was recorded (its marker), both answered after it.
+  const routingMarker = types.indexOf('MARKER_RECORDED');
+  expect(types.indexOf('WORKFLOW_EXECUTION_UPDATE_ACCEPTED')).toBeLessThan(routingMarker);
+  expect(types.indexOf('WORKFLOW_EXECUTION_UPDATE_COMPLETED')).toBeGreaterThan(routingMarker);
+  await expect(replay(history, 'as recorded')).resolves.toBeUndefined();
+  await expect(replay(withoutEvents(history, new Set(accepted.map((e) => e.eventId))), 'updates dropped')).rejects.toThrow(DeterminismViolationError);
+});
