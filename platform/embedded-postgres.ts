@@ -21,6 +21,9 @@ export interface RunningPostgres {
 
 const USER = 'leadgate';
 
+/** How many of the server's lines a start failure quotes. */
+const RECENT_LINES = 20;
+
 /** How another process (a command-line tool) reaches an embedded cluster that is already running. */
 export function embeddedPostgresUrl(port: number, database: string, password: string): string {
   return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
@@ -31,7 +34,14 @@ export function embeddedPostgresUrl(port: number, database: string, password: st
  * first use under `dataDir` and reused afterwards, so leads survive restarts.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const log = options.log ?? (() => undefined);
+  // The package rejects with no reason when the server exits while starting: its last lines say why.
+  const recent: string[] = [];
+  const log = (message: unknown) => {
+    const line = String(message).trimEnd();
+    recent.push(line);
+    if (recent.length > RECENT_LINES) recent.shift();
+    options.log?.(line);
+  };
   const fastFlags = options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
   const pg = new EmbeddedPostgres({
     databaseDir: path.resolve(options.dataDir),
@@ -42,11 +52,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...fastFlags],
-    onLog: (message: unknown) => log(String(message).trimEnd()),
-    onError: (message: unknown) => log(String(message).trimEnd()),
+    onLog: log,
+    onError: log,
   });
-  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  const failed = (step: string) => (error: unknown) => {
+    if (error instanceof Error) throw error;
+    throw new Error(`PostgreSQL did not ${step} (port ${options.port}, data in ${options.dataDir}). Its last lines:\n${recent.join('\n')}`);
+  };
+  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await pg.initialise().catch(failed('initialise its data folder'));
+  await pg.start().catch(failed('start'));
   try {
     await ensureDatabase(pg, options.database);
   } catch (error) {

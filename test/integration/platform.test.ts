@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/app';
@@ -9,6 +13,7 @@ import { deliverDueNotifications, enqueueNotification, type Deliver } from '../.
 import { createPool } from '../../db/pool';
 import { isDatabaseUnavailable } from '../../db/errors';
 import { freePort } from '../../platform/ports';
+import { projectRoot } from '../../platform/project-root';
 import { createLogger } from '../../platform/logger';
 import { verifyWebhook } from '../../platform/webhook-signature';
 import { webhookDelivery } from '../../worker/notification-dispatcher';
@@ -215,5 +220,35 @@ describe('notification outbox delivery', () => {
     expect(row).toMatchObject({ attempts: 1, delivered_at: expect.any(Date) });
     await deliverDueNotifications(pool, deliver);
     expect(sent).toEqual([`${leadId}:0:lead_assigned`]);
+  });
+});
+
+describe('embedded PostgreSQL', () => {
+  /** Starts it in a process of its own (the test runner cannot load the package); its exit code and what it printed. */
+  function startPostgres(dataDir: string, port: number): Promise<{ code: number | null; stderr: string }> {
+    const entry = path.join(projectRoot(), 'test', 'faults', 'support', 'postgres-process.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, FAULT_PG_DIR: dataDir, FAULT_PG_PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })));
+  }
+
+  it("says why it did not start when its port is taken, quoting the server's own lines (the package itself gives no reason)", async () => {
+    const busy = http.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'leadgate-pg-busy-'));
+    // As root, PostgreSQL runs as its own user, which must reach the data folder inside.
+    chmodSync(dataDir, 0o755);
+    try {
+      const { code, stderr } = await startPostgres(dataDir, port);
+      expect(code).toBe(1);
+      const reason = stderr.slice(stderr.indexOf('PostgreSQL did not start'));
+      expect(reason).toContain(`PostgreSQL did not start (port ${port}, data in ${dataDir}). Its last lines:`);
+      expect(reason).toMatch(/Address already in use/);
+    } finally {
+      busy.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
