@@ -60,7 +60,8 @@ function startHost(options: HostOptions, lines: string[]): Promise<Host> {
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let nextId = 0;
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`cluster host exited before it was ready (${code}):\n${lines.slice(-30).join('\n')}`)));
+    // 'close', not 'exit': the host's last words (its error) may still be in its pipes when it exits.
+    child.once('close', (code) => reject(new Error(`cluster host exited before it was ready (${code}):\n${lines.slice(-30).join('\n')}`)));
     child.on('message', (message: HostMessage) => {
       if (message.type === 'output') lines.push(message.line);
       else if (message.type === 'done') {
@@ -84,12 +85,13 @@ function startHost(options: HostOptions, lines: string[]): Promise<Host> {
   });
 }
 
-export async function createClusterHarness(ruleset: Ruleset): Promise<ClusterHarness> {
+/** A cluster on a new data folder and new ports; the folder is removed again if it does not start. */
+async function startFresh(ruleset: Ruleset, bundleCode: string, lines: string[]): Promise<{ options: HostOptions; host: Host }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'leadgate-cluster-'));
   // As root, PostgreSQL runs as its own user, which must reach the data folder inside.
   chmodSync(dataDir, 0o755);
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, (await bundleWorkflowCode({ ...leadBundleOptions(), logger: new DefaultLogger('WARN') })).code);
+  writeFileSync(bundlePath, bundleCode);
   const options: HostOptions = {
     dataDir,
     ports: { pg: await freePort(), temporal: await freePortBlock(10), api: await freePort() },
@@ -97,12 +99,39 @@ export async function createClusterHarness(ruleset: Ruleset): Promise<ClusterHar
     ruleset,
     commands: { worker: fromSource('worker/main.ts', workerNodeArgs('source')), api: fromSource('api/main.ts') },
   };
-  // Kept for a failing run (LEADGATE_FAULTS_LOG=1 prints them); printing them always would drown the runner.
-  const lines: string[] = [];
-  let host = await startHost(options, lines).catch((error: unknown) => {
+  try {
+    return { options, host: await startHost(options, lines) };
+  } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
-  });
+  }
+}
+
+/**
+ * Starts the cluster, once more on new ports and a new folder if the first
+ * start fails (its ports are picked free but only bound later, so another
+ * process can take one between). The first failure is printed, so a start
+ * that fails for any other reason is seen, and fails again.
+ */
+async function startCluster(ruleset: Ruleset, lines: string[]): Promise<{ options: HostOptions; host: Host }> {
+  const bundleCode = (await bundleWorkflowCode({ ...leadBundleOptions(), logger: new DefaultLogger('WARN') })).code;
+  try {
+    return await startFresh(ruleset, bundleCode, lines);
+  } catch (error) {
+    // The error carries the last lines the processes printed.
+    process.stderr.write(`The cluster did not start; starting it once more on new ports. ${String(error)}\n`);
+    lines.length = 0;
+    return startFresh(ruleset, bundleCode, lines);
+  }
+}
+
+export async function createClusterHarness(ruleset: Ruleset): Promise<ClusterHarness> {
+  // Kept for a failing run (LEADGATE_FAULTS_LOG=1 prints them); printing them always would drown the runner.
+  const lines: string[] = [];
+  const started = await startCluster(ruleset, lines);
+  const { options } = started;
+  const { dataDir } = options;
+  let { host } = started;
   const pool = createPool(host.ready.databaseUrl, 5);
   const { rows } = await pool.query<{ rep_id: string }>('SELECT rep_id FROM reps WHERE active');
   const rep = new Map<string, string>();
