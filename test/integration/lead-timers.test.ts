@@ -1,15 +1,12 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { leadHandle, queryLeadState, submitLead } from '../../api/lead-client';
-import { leadDataConverter } from '../../platform/data-converter';
 import { disqualifyUpdate, getLeadStateQuery, recordEngagementSignal, reengageNowSignal, submitDiscoveryUpdate } from '../../workflows/messages';
 import { blockedBy, eventually } from '../support/db';
 import { unconfirmedNeedDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
-import { asManager, asRep, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
+import { asManager, asRep, replayLead, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
 import { asType, eventTypeNames, type HistoryJson } from '../support/history';
-import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
 import { fastRuleset, storeRuleset } from '../support/rulesets';
 
 /** Durable timers on the real dev server, with the ruleset's clocks shrunk to seconds. */
@@ -250,7 +247,7 @@ it('replays a lead whose capture write outlasted its first task and whose window
     expect(types.indexOf('EVENT_TYPE_MARKER_RECORDED')).toBeGreaterThan(6);
     expect(types.filter((t) => t === 'EVENT_TYPE_TIMER_STARTED')).toHaveLength(1);
     // Replayed, the first task runs at a later task's time, and the window's start with it: the decision must not move.
-    const replay = (replayed: unknown) => Worker.runReplayHistory({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, replayed, leadId);
+    const replay = (replayed: unknown) => replayLead(h, replayed, leadId);
     expect((await leadHandle(h.env.client, leadId).describe()).type).toBe('leadQualificationWorkflowV7');
     await expect(replay(history)).resolves.toBeUndefined();
     // The same history as a V6 lead's, which checks the fired timer against the clock alone, diverges (negative control).

@@ -1,4 +1,3 @@
-import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowUpdateHandle } from '@temporalio/client';
 import { leadHandle, newSubmission, submitLead } from '../../api/lead-client';
 import { defaultRuleset, leadIdFor, rulesetVersion } from '../../domain';
@@ -15,14 +14,12 @@ import {
   submitScopeUpdate,
   type LeadSummary,
 } from '../../workflows/messages';
-import { leadDataConverter } from '../../platform/data-converter';
 import { blockedBy, eventually } from '../support/db';
 import { eventTypeNames } from '../support/history';
-import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
 import { qualifyingDiscovery, unconfirmedNeedDiscovery } from '../support/discovery';
 import { inboundLead } from '../support/intake';
 import { fastRuleset, storeRuleset } from '../support/rulesets';
-import { asManager, asRep, historyEventTypes, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
+import { asManager, asRep, historyEventTypes, replayLead, routedLead, waitForStage, withWorker, type Harness, createHarness, closeHarness } from '../support/lead-harness';
 
 let h: Harness;
 
@@ -327,7 +324,7 @@ it('shows a wake-up as it stood before routing until routing is written, and dec
     const history = await leadHandle(h.env.client, leadId).fetchHistory();
     expect(eventTypeNames(history).filter((t) => t.includes('UPDATE_ACCEPTED'))).toHaveLength(2);
     // Validators do not run on replay: the Updates taken while the write was out replay as taken, each after the write.
-    await expect(Worker.runReplayHistory({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, history, leadId)).resolves.toBeUndefined();
+    await expect(replayLead(h, history, leadId)).resolves.toBeUndefined();
   }, sleepsAnHour);
 });
 
