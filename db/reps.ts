@@ -122,8 +122,14 @@ const RECORD_ASSIGNMENT = `
   SELECT $1, $2, $3, $4, $3::text IS NOT NULL FROM landed
   RETURNING 1`;
 
-/** Far more than two assignments in one team ever race for; past it the activity's own retry takes over. */
-const MAX_ASSIGNMENT_ATTEMPTS = 20;
+/**
+ * An attempt is lost only when another assignment in the team landed in
+ * between, so a burst of N assignments at once needs at most N − 1 retries:
+ * this covers two workers' full pools (52 connections each) routing into one
+ * team together. Past it the activity's own retry takes over. (Twenty did not
+ * cover the burst of 30 at once that test/integration/activities-idempotency.test.ts makes.)
+ */
+const MAX_ASSIGNMENT_ATTEMPTS = 105;
 
 /**
  * Assigns a rep of the team to the lead for this routing cycle: round robin,
