@@ -44,7 +44,7 @@ type Stop = () => Promise<void>;
 
 export interface StackOptions {
   fastStorage: boolean;
-  /** The dev server as `start-dev` configures it: 20 task reads a second, four task-queue partitions written, the search-attribute cache bypassed (DEV_SERVER_TUNING in platform/temporal-dev-server.ts). */
+  /** The dev server as `start-dev` configures it: 20 task reads a second, four task-queue partitions written (DEV_SERVER_TUNING in platform/temporal-dev-server.ts). */
   stockDevServer?: boolean;
   /** The production Temporal server on PostgreSQL (platform/temporal-server.ts) instead of the dev server. */
   cluster?: boolean;
@@ -113,7 +113,7 @@ async function startTemporal(tmp: string, namespace: string, options: StackOptio
     stock: options.stockDevServer,
   });
   stops.push(server.stop);
-  const reads = options.stockDevServer ? 'stock settings (20 task reads/s, four partitions written, search-attribute cache bypassed)' : 'task reads unthrottled, one task-queue partition written, search-attribute cache on';
+  const reads = options.stockDevServer ? 'stock settings (20 task reads/s, four partitions written)' : 'task reads unthrottled, one task-queue partition written';
   return { address: server.address, describe: `dev server ${describeCli(cli)}, fresh SQLite file${options.fastStorage ? ' (WAL, no fsync)' : ''}, ${reads}` };
 }
 

@@ -55,26 +55,15 @@ export const LIFTED_SHARD_READS = ['history.transferProcessorMaxPollRPS=10000', 
  */
 export const ONE_WRITE_PARTITION = ['matching.numTaskqueueWritePartitions=1'];
 
-/**
- * `start-dev` bypasses the server's search-attribute cache (so attributes added
- * while it runs are usable at once): every search-attribute mapping — each
- * upsert a lead makes, each visibility record written — reads the namespace
- * from SQLite under one server-wide lock. Temporal says not to run that in
- * production, and LeadGate's attributes are all registered as the server
- * starts (`--search-attribute`), so the dev servers LeadGate starts keep the
- * cache on: under load, leads no longer queue on that lock (parking 1,000
- * nurture leads took 56–57 s instead of 66–67; bench/README.md, fifteenth pass).
- */
-export const CACHED_SEARCH_ATTRIBUTES = ['system.forceSearchAttributesCacheRefreshOnRead=false'];
-
 /** What the dev servers LeadGate starts change from `start-dev`'s own settings. */
-export const DEV_SERVER_TUNING = [...LIFTED_SHARD_READS, ...ONE_WRITE_PARTITION, ...CACHED_SEARCH_ATTRIBUTES];
+export const DEV_SERVER_TUNING = [...LIFTED_SHARD_READS, ...ONE_WRITE_PARTITION];
 
 /** The dynamic config the SDK's own launcher passes, so Updates work on the dev server. */
 const dynamicConfig = [
   'frontend.enableUpdateWorkflowExecution=true',
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   'frontend.workerVersioningRuleAPIs=true',
+  'system.forceSearchAttributesCacheRefreshOnRead=true',
 ];
 
 function searchAttributeArgs(): string[] {

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CACHED_SEARCH_ATTRIBUTES, DEV_SERVER_TUNING, devServerArgs, LIFTED_SHARD_READS, ONE_WRITE_PARTITION } from '../../../platform/temporal-dev-server';
+import { DEV_SERVER_TUNING, devServerArgs, LIFTED_SHARD_READS, ONE_WRITE_PARTITION } from '../../../platform/temporal-dev-server';
 import { resolveTemporalCli, resolveTemporalCliBinary } from '../../../platform/temporal-cli';
 
 function executable(dir: string, name: string): string {
@@ -74,10 +74,8 @@ describe('dev server command line', () => {
     expect(args).toContain('--headless');
   });
 
-  it("lifts the single shard's 20 task reads a second, writes one task-queue partition and keeps the search-attribute cache, unless the stock server is asked for", () => {
-    expect(DEV_SERVER_TUNING).toEqual([...LIFTED_SHARD_READS, ...ONE_WRITE_PARTITION, ...CACHED_SEARCH_ATTRIBUTES]);
-    // Asked once, so nothing later on the command line turns the bypass back on.
-    expect(pairs('--dynamic-config-value').filter((v) => v?.startsWith('system.forceSearchAttributesCacheRefreshOnRead='))).toEqual(CACHED_SEARCH_ATTRIBUTES);
+  it("lifts the single shard's 20 task reads a second and writes one task-queue partition, unless the stock server is asked for", () => {
+    expect(DEV_SERVER_TUNING).toEqual([...LIFTED_SHARD_READS, ...ONE_WRITE_PARTITION]);
     expect(pairs('--dynamic-config-value')).toEqual(expect.arrayContaining(DEV_SERVER_TUNING));
     // Reads keep every partition, so tasks an older dev server wrote to the others still drain.
     expect(pairs('--dynamic-config-value').filter((v) => v?.startsWith('matching.numTaskqueueReadPartitions'))).toEqual([]);
