@@ -7,7 +7,6 @@ import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { leadDataConverter } from '../../platform/data-converter';
 import { disqualifyUpdate, getLeadStateQuery, recordEngagementSignal, submitDiscoveryUpdate } from '../../workflows/messages';
 import { leadSearchAttributes } from '../../workflows/search-attributes';
 import type { LeadIntake } from '../../domain';
@@ -16,7 +15,7 @@ import { eventually } from '../support/db';
 import { codecCovered, rawLeadHistory } from '../support/history-payloads';
 import { asRep, closeHarness, createHarness, routedLead, waitForStage, type Harness } from '../support/lead-harness';
 import { ROTATED_TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS } from '../support/payload-keys';
-import { connectTestEnv, createTestWorker, uniqueTaskQueue } from '../support/temporal';
+import { connectTestEnv, createTestWorker, leadReplayOptions, uniqueTaskQueue } from '../support/temporal';
 
 let h: Harness;
 
@@ -139,6 +138,6 @@ it('replays a history written before encryption next to an encrypted one', async
     { workflowId: 'plain-before-encryption', history: plain },
     { workflowId: lead.leadId, history: encrypted },
   ];
-  const results = Worker.runReplayHistories({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, histories);
+  const results = Worker.runReplayHistories(leadReplayOptions(h.bundle), histories);
   for await (const result of results) expect(result).toMatchObject({ workflowId: expect.any(String), error: undefined });
 });

@@ -4,14 +4,12 @@ import type { Pool } from 'pg';
 import { leadHandle, queryLeadState, submitLead, type SubmitOptions } from '../../api/lead-client';
 import type { LeadView } from '../../domain/lead-view';
 import { upsertRep } from '../../db/reps';
-import { leadDataConverter } from '../../platform/data-converter';
 import type { LeadIntake, Ruleset, Team } from '../../domain';
 import { eventually, testPool } from './db';
 import { eventTypeNames } from './history';
 import { inboundLead } from './intake';
-import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { fastRuleset, storeRuleset } from './rulesets';
-import { bundleLeadWorkflows, connectTestEnv, createTestWorker, uniqueTaskQueue } from './temporal';
+import { bundleLeadWorkflows, connectTestEnv, createTestWorker, leadReplayOptions, uniqueTaskQueue } from './temporal';
 
 export type TestRep = { repId: string; team: Team; isTeamLead?: boolean };
 
@@ -74,7 +72,7 @@ export async function historyEventTypes(h: Harness, leadId: string): Promise<str
   return eventTypeNames(history);
 }
 
-/** Replays a lead's history on this file's bundle, with the encrypting converter the test workers use; rejects on any divergence. */
+/** Replays a lead's history on this file's bundle; rejects on any divergence. */
 export function replayLead(h: Harness, history: unknown, leadId: string): Promise<void> {
-  return Worker.runReplayHistory({ workflowBundle: h.bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, history, leadId);
+  return Worker.runReplayHistory(leadReplayOptions(h.bundle), history, leadId);
 }

@@ -38,6 +38,11 @@ export async function connectTestEnv(payloadKeys: readonly PayloadKey[] = TEST_P
   });
 }
 
+/** How a lead history is replayed in tests: on `bundle`, decoding payloads with the keys the test workers encrypt them with. */
+export function leadReplayOptions(bundle: WorkflowBundleWithSourceMap) {
+  return { workflowBundle: bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) };
+}
+
 /** The bundle the integration setup built for the whole run, else (unit and fault tests) one built now. */
 export async function bundleLeadWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   installRuntime();

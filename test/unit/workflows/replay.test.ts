@@ -2,10 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { ReplayError, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { leadDataConverter } from '../../../platform/data-converter';
 import { asType } from '../../support/history';
-import { TEST_PAYLOAD_KEYS } from '../../support/payload-keys';
-import { bundleLeadWorkflows } from '../../support/temporal';
+import { bundleLeadWorkflows, leadReplayOptions } from '../../support/temporal';
 
 /**
  * Replays recorded lead histories (test/histories, made by `npm run
@@ -51,12 +49,12 @@ it('has recorded histories for every path worth protecting: remote writes (v1), 
 });
 
 const replay = (history: unknown, name: string) =>
-  Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, history, name);
+  Worker.runReplayHistory(leadReplayOptions(bundle), history, name);
 
 it('replays every recorded history deterministically, the whole folder in one replay worker', async () => {
   const histories = files.map((file) => ({ workflowId: file, history: JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) }));
   const results: Array<{ file: string; error: string | null }> = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, dataConverter: leadDataConverter(TEST_PAYLOAD_KEYS) }, histories)) {
+  for await (const result of Worker.runReplayHistories(leadReplayOptions(bundle), histories)) {
     results.push({ file: result.workflowId, error: result.error ? `${result.error.name}: ${result.error.message}` : null });
   }
   expect(results).toEqual(files.map((file) => ({ file, error: null })));
